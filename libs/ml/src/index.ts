@@ -22,3 +22,40 @@ export type {
   TensorData,
   BagClassifierWeights,
 } from './onnx';
+
+// Runtime: model directories, sessions, classifiers
+export {
+  MlError,
+  isMlError,
+  ManifestSchema,
+  DataSourceSchema,
+  readModelDir,
+  parseManifest,
+  sha256Hex,
+  writeModelDir,
+  createSession,
+  availableExecutionProviders,
+  TextClassifier,
+} from './runtime';
+export type {
+  MlErrorCode,
+  Manifest,
+  DataSource,
+  ModelFiles,
+  ManifestDraft,
+  ExecutionProvider,
+  SessionOptions,
+  Prediction,
+  TextClassifierOptions,
+} from './runtime';
+
+// Text featurisation
+export {
+  normalizeText,
+  tokenize,
+  fnv1a,
+  combineHashes,
+  HashedNgramFeaturizer,
+  HashedNgramParamsSchema,
+} from './text';
+export type { HashedNgramParams, FeatureBatch } from './text';

@@ -42,7 +42,7 @@ export function quantizeRows(
 }
 
 /**
- * The graph every text classifier here uses. Inputs: `ids` int64 [batch, len] (row indices into
+ * The graph every text classifier here uses. Inputs: `ids` int32 [batch, len] (row indices into
  * the table, padding rows use any valid id) and `mask` float32 [batch, len] (1 for real features,
  * 0 for padding). Outputs: `probs` [batch, classes] and `logits` [batch, classes].
  */
@@ -56,7 +56,7 @@ export function buildBagClassifier(
     opset: 18,
     docString: options.docString ?? 'hashed n-gram embedding bag classifier',
   });
-  const ids = g.input('ids', 'int64', ['batch', 'len']);
+  const ids = g.input('ids', 'int32', ['batch', 'len']);
   const mask = g.input('mask', 'float32', ['batch', 'len']);
   let emb: string;
   if ((options.storage ?? 'float32') === 'int8') {

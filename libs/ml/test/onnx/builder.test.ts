@@ -56,7 +56,7 @@ describe('GraphBuilder', () => {
     const bias = Float32Array.from([0.1, -0.2, 0.3]);
     const w = { embeddings, rows, dim, weight, bias, classes };
     const feeds = {
-      ids: new ort.Tensor('int64', BigInt64Array.from([3n, 17n, 42n, 0n]), [1, 4]),
+      ids: new ort.Tensor('int32', Int32Array.from([3, 17, 42, 0]), [1, 4]),
       mask: new ort.Tensor('float32', Float32Array.from([1, 1, 1, 0]), [1, 4]),
     };
     const f32 = await run(buildBagClassifier(w, { name: 'f' }).toBytes(), feeds);

@@ -1,0 +1,10 @@
+export { MlError, isMlError } from './errors';
+export type { MlErrorCode } from './errors';
+export { ManifestSchema, DataSourceSchema } from './manifest';
+export type { Manifest, DataSource } from './manifest';
+export { readModelDir, parseManifest, sha256Hex, writeModelDir } from './model-dir';
+export type { ModelFiles, ManifestDraft } from './model-dir';
+export { createSession, availableExecutionProviders } from './session';
+export type { ExecutionProvider, SessionOptions } from './session';
+export { TextClassifier } from './text-classifier';
+export type { Prediction, TextClassifierOptions } from './text-classifier';
