@@ -1,0 +1,377 @@
+/**
+ * Undoes cheap obfuscation before the jailbreak classifier scores a text. A model trained on
+ * plain prompts misses "1gn0re all prev10us instructions", "i g n o r e …", zero-width joiners,
+ * Cyrillic look-alikes and base64 payloads; each transform here maps one trick back to plain text.
+ *
+ * `scanVariants` returns the texts to score for one input: the text as sent (`plain`), a
+ * normalised copy when any transform changed something (`via` names the transforms), and every
+ * decoded hidden segment (base64, hex, rot13, reversed, Unicode tag characters), themselves
+ * normalised. The guard scores all of them and reports the variant that scored highest.
+ */
+
+export interface ScanVariant {
+  readonly text: string;
+  /** How the text was obtained: `plain`, or transforms joined by `+` (e.g. `base64+leetspeak`). */
+  readonly via: string;
+}
+
+export interface ScanOptions {
+  /** How deep decoded payloads are decoded again (base64 of base64). Default 2. */
+  readonly maxDepth?: number;
+  /** Cap on decoded segments per text, so a crafted input cannot fan out unboundedly. Default 16. */
+  readonly maxSegments?: number;
+}
+
+// ---------- invisible and look-alike characters ----------
+
+// Characters that render as nothing: zero-width space/joiners, bidi controls, soft hyphen, word
+// joiner, BOM, tag characters, variation selectors, the combining grapheme joiner, Hangul fillers.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+// Unicode "tag" characters (U+E0020–U+E007E) mirror ASCII and render as nothing: "ASCII smuggling".
+const TAG_RUN = /[\u{e0020}-\u{e007e}]+/gu;
+
+/** Removes characters that render as nothing. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+/** ASCII hidden in Unicode tag characters, one string per run. */
+export function decodeUnicodeTags(text: string): string[] {
+  const runs: string[] = [];
+  for (const m of text.matchAll(TAG_RUN)) {
+    let s = '';
+    for (const ch of m[0]) s += String.fromCharCode(ch.codePointAt(0)! - 0xe0000);
+    if (s.trim()) runs.push(s);
+  }
+  return runs;
+}
+
+// Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset).
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  ɡ: 'g',
+  ɑ: 'a',
+  ı: 'i',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+  Ѕ: 'S',
+  І: 'I',
+  Ј: 'J',
+  Ԛ: 'Q',
+  Ԝ: 'W',
+  α: 'a',
+  ο: 'o',
+  ν: 'v',
+  τ: 't',
+  ρ: 'p',
+  ι: 'i',
+  κ: 'k',
+  υ: 'u',
+  χ: 'x',
+  ε: 'e',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Υ: 'Y',
+  Χ: 'X',
+};
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const LATIN = /\p{Script=Latin}/u;
+const LATIN_G = /\p{Script=Latin}/gu;
+const LETTER_G = /\p{L}/gu;
+
+/**
+ * Maps look-alike letters to Latin inside words that mix them with Latin letters ("раypal"),
+ * and in all-look-alike words when the text is mostly Latin ("рорe" in an English sentence).
+ * Genuine Russian or Greek text is left alone.
+ */
+export function foldConfusables(text: string): string {
+  const letters = text.match(LETTER_G)?.length ?? 0;
+  const latin = text.match(LATIN_G)?.length ?? 0;
+  const mostlyLatin = letters > 0 && latin / letters >= 0.5;
+  return text.replace(WORD, (word) => {
+    let hasConfusable = false;
+    for (const ch of word)
+      if (CONFUSABLES[ch]) {
+        hasConfusable = true;
+        break;
+      }
+    if (!hasConfusable) return word;
+    if (!LATIN.test(word) && !mostlyLatin) return word;
+    let out = '';
+    for (const ch of word) out += CONFUSABLES[ch] ?? ch;
+    return out;
+  });
+}
+
+/** NFKC (full-width, mathematical bold, circled letters → plain) and diacritics/zalgo marks off Latin letters. */
+export function foldCompatibility(text: string): string {
+  return text
+    .normalize('NFKC')
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
+}
+
+// ---------- spaced letters ----------
+
+// A run of at least four single characters separated by 1–3 separator characters:
+// "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e", "i  g  n" … Leet symbols count as characters.
+const SPACED_RUN =
+  /(?<![\p{L}\p{N}])(?:[\p{L}\p{N}@$][ \t.\-_*·•,~/\\]{1,3}){3,}[\p{L}\p{N}@$](?![\p{L}\p{N}])/gu;
+const SEPARATOR = /[ \t.\-_*·•,~/\\]{1,3}/gu;
+
+/**
+ * Joins letters spelled out with separators. The most frequent separator joins letters; a
+ * different one marks a word break ("i g n o r e   a l l" → "ignore all", "i-g-n-o-r-e a-l-l" →
+ * "ignore all"). With uniform spacing word breaks are lost and the letters join into one run,
+ * which character n-grams still recognise.
+ */
+export function collapseSpacedLetters(text: string): string {
+  return text.replace(SPACED_RUN, (run) => {
+    const seps = run.match(SEPARATOR) ?? [];
+    const counts = new Map<string, number>();
+    for (const s of seps) counts.set(s, (counts.get(s) ?? 0) + 1);
+    // The most frequent separator joins letters; any other one is a word break.
+    const joiner = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const chars = run.split(SEPARATOR);
+    let out = chars[0] ?? '';
+    for (let i = 1; i < chars.length; i++) out += (seps[i - 1] === joiner ? '' : ' ') + (chars[i] ?? '');
+    return out;
+  });
+}
+
+// ---------- leetspeak ----------
+
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '+': 't',
+  '€': 'e',
+};
+// A "word" that may contain leet symbols; `!` and `+` only count inside a word (not "stop!").
+const LEET_WORD = /[\p{L}0-9@$€|]+(?:[!+][\p{L}0-9@$€|]+)*/gu;
+
+/** "1gn0r3 @ll pr3v10u5" → "ignore all previous". Plain numbers ("2024", "3.5") stay as they are. */
+export function unLeet(text: string): string {
+  return text.replace(LEET_WORD, (word) => {
+    if (!/\p{L}/u.test(word)) return word;
+    if (!/[0-9@$€|!+]/u.test(word)) return word;
+    let out = '';
+    for (const ch of word) out += LEET[ch] ?? ch;
+    return out;
+  });
+}
+
+// ---------- encoded segments ----------
+
+const STOPWORDS = new Set(
+  (
+    'the and to of a you your all is are in for that this with be not do me i it on as now no any ' +
+    'ignore previous instructions tell how what must will can from have has was were an or if my we ' +
+    'they them their there here about into out up so just only then than also should would could ' +
+    'please write make give show explain say said system prompt rules assistant user answer'
+  ).split(' '),
+);
+
+function stopwordHits(text: string): number {
+  let hits = 0;
+  for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) if (STOPWORDS.has(w)) hits++;
+  return hits;
+}
+
+/** Caesar shift by 13 on ASCII letters. */
+export function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+const SEGMENT = /[^\n.!?;:"'“”«»()[\]{}]+/g;
+
+/**
+ * Segments that read as English only after a transform (rot13, reversal): at least two common
+ * words, and more than twice as many as the segment has as sent.
+ */
+function transformedSegments(text: string, transform: (s: string) => string, limit: number): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(SEGMENT)) {
+    const seg = m[0];
+    if (!/[a-z]{2,}/i.test(seg)) continue;
+    const decoded = transform(seg);
+    const after = stopwordHits(decoded);
+    if (after >= 2 && after > 2 * stopwordHits(seg)) found.push(decoded.trim());
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX = /(?:[0-9a-fA-F]{2}[ :]?){12,}/g;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decoded text when it reads as text (valid UTF-8, mostly printable, some letters). */
+function asReadableText(bytes: Uint8Array): string | undefined {
+  let s: string;
+  try {
+    s = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  const chars = [...s];
+  if (chars.length < 8) return undefined;
+  const printable = chars.filter((c) => /[\p{L}\p{N}\p{P}\p{S}\p{Zs}\n\r\t]/u.test(c)).length;
+  const letters = chars.filter((c) => /\p{L}/u.test(c)).length;
+  if (printable / chars.length < 0.9 || letters < 4 || letters / chars.length < 0.4) return undefined;
+  return s;
+}
+
+/** Base64 (standard or URL-safe) segments that decode to readable text. */
+export function decodeBase64Segments(text: string, limit = 16): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(BASE64)) {
+    const token = m[0];
+    // Plain words ("internationalisation") also match the alphabet; real payloads mix case or digits.
+    if (!/[A-Z]/.test(token) || !/[a-z0-9]/.test(token)) continue;
+    const normalised = token.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+    const decoded = asReadableText(Buffer.from(normalised, 'base64'));
+    if (decoded) out.push(decoded);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Hex-encoded segments ("69676e6f7265…", "69 67 6e …") that decode to readable text. */
+export function decodeHexSegments(text: string, limit = 16): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(HEX)) {
+    const hex = m[0].replace(/[ :]/g, '');
+    if (!/[a-f]/i.test(hex) || hex.length % 2 !== 0) continue;
+    const decoded = asReadableText(Buffer.from(hex, 'hex'));
+    if (decoded) out.push(decoded);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+// ---------- putting it together ----------
+
+const TRANSFORMS: ReadonlyArray<readonly [string, (s: string) => string]> = [
+  ['zero-width', stripInvisible],
+  ['unicode-compat', foldCompatibility],
+  ['confusables', foldConfusables],
+  ['spaced-letters', collapseSpacedLetters],
+  ['leetspeak', unLeet],
+];
+
+/** The text with every character-level obfuscation undone, and the names of the transforms that changed it. */
+export function normaliseText(text: string): { text: string; applied: string[] } {
+  const applied: string[] = [];
+  let current = text.replace(TAG_RUN, ' ');
+  for (const [name, transform] of TRANSFORMS) {
+    const next = transform(current);
+    if (next !== current) applied.push(name);
+    current = next;
+  }
+  return { text: current.replace(/\s+/g, ' ').trim(), applied };
+}
+
+function canonical(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Every text the guard should score for `text`: the text as sent, its normalised form when that
+ * differs, and each decoded hidden payload (normalised too). Cheap enough to run on every message:
+ * a handful of linear regex passes.
+ */
+export function scanVariants(text: string, options: ScanOptions = {}): ScanVariant[] {
+  const maxDepth = options.maxDepth ?? 2;
+  const maxSegments = options.maxSegments ?? 16;
+  const variants: ScanVariant[] = [];
+  const seen = new Set<string>();
+  const add = (t: string, via: string) => {
+    const key = canonical(t);
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    variants.push({ text: t, via });
+  };
+
+  const visit = (input: string, prefix: string, depth: number) => {
+    add(input, prefix || 'plain');
+    const { text: normal, applied } = normaliseText(input);
+    if (applied.length > 0) add(normal, [prefix, applied.join('+')].filter(Boolean).join('+'));
+    if (depth >= maxDepth) return;
+    // Encoded payloads are decoded from the text with only invisible characters and full-width
+    // forms undone: leetspeak folding would corrupt their digits.
+    const light = foldCompatibility(stripInvisible(input));
+    const decoders: ReadonlyArray<readonly [string, () => string[]]> = [
+      ['unicode-tags', () => decodeUnicodeTags(input)],
+      ['base64', () => decodeBase64Segments(light, maxSegments)],
+      ['hex', () => decodeHexSegments(light, maxSegments)],
+      ['rot13', () => transformedSegments(normal, rot13, maxSegments)],
+      ['reversed', () => transformedSegments(normal, (s) => [...s].reverse().join(''), maxSegments)],
+    ];
+    for (const [name, decode] of decoders) {
+      for (const decoded of decode()) {
+        if (variants.length >= maxSegments * 2) return;
+        visit(decoded, [prefix, name].filter(Boolean).join('+'), depth + 1);
+      }
+    }
+  };
+  visit(text, '', 0);
+  return variants;
+}
