@@ -1,1 +1,28 @@
-export {};
+/**
+ * @sr/extproc-gateway: the OpenAI-compatible HTTP proxy and Envoy ExtProc server in front of
+ * the router's pipeline (guard, classify, cache, decide, forward).
+ */
+export {
+  createPipeline,
+  GATEWAY_HEADERS,
+  parseChatRequest,
+  Authenticator,
+  type Pipeline,
+  type PipelineDeps,
+  type AuthResult,
+  type ParseResult,
+  type DecisionTrace,
+  type ForwardOutcome,
+  type IncomingHeaders,
+  type PipelineOutcome,
+  type PipelineRequest,
+  type RespondOutcome,
+  type ResponseContext,
+  type ResponseHandler,
+} from './pipeline/index';
+export { createGatewayMetrics, type GatewayMetrics } from './metrics';
+export { EndpointPool, hostPort, type EndpointChoice, type PoolOptions } from './upstream/pool';
+export { decide, type Decision, type DecideInput } from './decision/decide';
+export { SseParser, sseFrame, SSE_DONE } from './sse/parser';
+export { StreamReassembler, type ReassemblyResult } from './sse/reassemble';
+export { replayAsSse } from './sse/replay';
