@@ -59,3 +59,17 @@ export {
   HashedNgramParamsSchema,
 } from './text';
 export type { HashedNgramParams, FeatureBatch } from './text';
+
+// PII entity model (token classification) and its evaluation helpers
+export {
+  PiiEntityModel,
+  MODEL_ENTITY_TYPES,
+  tokenize as tokenizePii,
+  presidioSplits,
+  wnutSplits,
+  defaultDatasetRoot,
+  spanPrf,
+  tokenPrf,
+  formatPrfTable,
+} from './pii';
+export type { EntitySpan, LabelledSpan, PiiExample, PiiSplitMode, Prf, PrfByType, PiiModelConfig } from './pii';

@@ -1,0 +1,75 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GraphBuilder } from '../onnx';
+import { quantizeRows } from '../onnx/bag-classifier';
+import { FEATURES_PER_TOKEN, PII_FEATURE_VERSION } from './features';
+import type { TaggerWeights } from './network';
+
+/** `config.json` of a PII entity model directory. */
+export interface PiiModelConfig {
+  kind: 'pii-token-tagger';
+  featureVersion: string;
+  featuresPerToken: number;
+  buckets: number;
+  dim: number;
+  hidden: number;
+  /** BIO labels in output order. */
+  labels: string[];
+  entityTypes: string[];
+  /** Free-form provenance: data sizes, seed, epochs. */
+  training?: Record<string, unknown>;
+}
+
+/**
+ * The tagger as ONNX: `ids` int32 [tokens, F] → int8 embedding rows × per-row scale → sum over the F
+ * features → ReLU layer → `probs` [tokens, labels]. Tokens are independent (context is in the
+ * features), so any number of texts can be packed into one run.
+ */
+export function buildTaggerGraph(w: TaggerWeights): GraphBuilder {
+  const g = new GraphBuilder({
+    name: 'pii_token_tagger',
+    opset: 18,
+    docString: 'hashed-feature BIO tagger for PII entities',
+  });
+  const ids = g.input('ids', 'int32', ['tokens', FEATURES_PER_TOKEN]);
+  const { q, scales } = quantizeRows(w.embeddings, w.buckets, w.dim);
+  const table = g.initializer('embeddings_q', q, [w.buckets, w.dim]);
+  const scale = g.initializer('embeddings_scale', scales, [w.buckets, 1]);
+  const emb = g.mul(g.cast(g.gather(table, ids), 'float32'), g.gather(scale, ids));
+  const bag = g.reduceSum(emb, [1]);
+  const hidden = g.relu(
+    g.linear(bag, g.initializer('w1', w.w1, [w.dim, w.hidden]), g.initializer('b1', w.b1, [w.hidden])),
+  );
+  const logits = g.linear(
+    hidden,
+    g.initializer('w2', w.w2, [w.hidden, w.labels]),
+    g.initializer('b2', w.b2, [w.labels]),
+  );
+  g.output(g.softmax(logits), 'probs', 'float32', ['tokens', w.labels]);
+  return g;
+}
+
+/** Writes `model.onnx` and `config.json` into `dir`; returns the model's size in bytes. */
+export async function saveTaggerModel(
+  dir: string,
+  w: TaggerWeights,
+  meta: { labels: string[]; entityTypes: string[]; training?: Record<string, unknown> },
+): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const bytes = await buildTaggerGraph(w).save(join(dir, 'model.onnx'), {
+    feature_version: PII_FEATURE_VERSION,
+  });
+  const config: PiiModelConfig = {
+    kind: 'pii-token-tagger',
+    featureVersion: PII_FEATURE_VERSION,
+    featuresPerToken: FEATURES_PER_TOKEN,
+    buckets: w.buckets,
+    dim: w.dim,
+    hidden: w.hidden,
+    labels: meta.labels,
+    entityTypes: meta.entityTypes,
+    ...(meta.training ? { training: meta.training } : {}),
+  };
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  return bytes;
+}

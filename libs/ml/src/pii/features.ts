@@ -1,0 +1,97 @@
+import type { PiiToken } from './tokenize';
+
+/** How token features are hashed; stored in the model directory so run time matches train time. */
+export interface PiiFeatureConfig {
+  /** Number of hash buckets (rows of the embedding table). */
+  buckets: number;
+  /** Version tag: bump when the feature set changes so an old model refuses to load. */
+  version: string;
+}
+
+export const PII_FEATURE_VERSION = 'pii-tok-v2';
+
+/** Number of hashed features per token (fixed so the ONNX input is a dense [tokens × F] matrix). */
+export const FEATURES_PER_TOKEN = 21;
+
+/** 32-bit FNV-1a over UTF-16 code units; tiny, fast and stable across platforms. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Word shape: X for upper, x for lower, d for digit, other chars kept; runs collapsed ("McDonald" → XxXx). */
+export function shapeOf(word: string, collapse = true): string {
+  let out = '';
+  let last = '';
+  for (const ch of word) {
+    let c: string;
+    if (/\p{Lu}/u.test(ch)) c = 'X';
+    else if (/\p{L}/u.test(ch)) c = 'x';
+    else if (/\p{N}/u.test(ch)) c = 'd';
+    else c = ch;
+    if (!collapse || c !== last) out += c;
+    last = c;
+  }
+  return out;
+}
+
+// Digits are folded to 0 so "1961" and "1985" share a feature; letters keep their identity.
+function norm(word: string): string {
+  return word.toLowerCase().replace(/\p{N}/gu, '0');
+}
+
+const BOS = '<s>';
+const EOS = '</s>';
+
+/**
+ * Writes FEATURES_PER_TOKEN bucket ids per token into a row-major Int32Array [tokens × F].
+ * Features: identity (raw and normalised), shape, affixes, a ±3 word window, shape and word bigrams,
+ * line starts. Neighbour features carry their offset so "is ← X" differs from "X → is".
+ */
+export function featurize(tokens: readonly PiiToken[], buckets: number): Int32Array {
+  const n = tokens.length;
+  const F = FEATURES_PER_TOKEN;
+  const out = new Int32Array(n * F);
+  const low = tokens.map((t) => norm(t.text));
+  const shp = tokens.map((t) => shapeOf(t.text));
+  const w = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : low[i]!);
+  const s = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : shp[i]!);
+  // Document context: the text's first word and the token's line number. Address blocks that open a
+  // text ("Name\n\n12 Main St\n…") are annotated differently from ones inside a sentence.
+  const head = n > 0 ? low[0]! : BOS;
+  let line = 0;
+  for (let i = 0; i < n; i++) {
+    const tok = tokens[i]!;
+    if (i > 0 && tok.lineStart) line++;
+    const lw = low[i]!;
+    const feats = [
+      'bias',
+      `w=${lw}`,
+      `raw=${tok.text}`,
+      `shape=${shp[i]}`,
+      `full=${shapeOf(tok.text, false).slice(0, 8)}`,
+      `p3=${lw.slice(0, 3)}`,
+      `s3=${lw.slice(-3)}`,
+      `s4=${lw.slice(-4)}`,
+      `w-1=${w(i - 1)}`,
+      `w+1=${w(i + 1)}`,
+      `w-2=${w(i - 2)}`,
+      `w+2=${w(i + 2)}`,
+      `w-3=${w(i - 3)}`,
+      `sh-1=${s(i - 1)}|${shp[i]}`,
+      `sh+1=${shp[i]}|${s(i + 1)}`,
+      `bi-1=${w(i - 1)}|${lw}`,
+      `bi+1=${lw}|${w(i + 1)}`,
+      `line=${tok.lineStart ? 1 : 0}|${shp[i]}`,
+      `ctx=${w(i - 2)}|${w(i - 1)}`,
+      `head=${head}|${Math.min(line, 4)}`,
+      `lineno=${Math.min(line, 6)}|${tok.lineStart ? 1 : 0}|${shp[i]}`,
+    ];
+    for (let f = 0; f < F; f++) out[i * F + f] = fnv1a(feats[f]!) % buckets;
+  }
+  return out;
+}

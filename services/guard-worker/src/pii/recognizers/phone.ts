@@ -1,0 +1,116 @@
+import { findPhoneNumbersInText } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { PiiSpan, Recognizer } from '../types';
+
+/** Regions tried for numbers written without a country code, most common first. */
+export const DEFAULT_PHONE_REGIONS: readonly string[] = [
+  'US',
+  'GB',
+  'CA',
+  'AU',
+  'IN',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'NO',
+  'DK',
+  'FI',
+  'IS',
+  'GL',
+  'PL',
+  'CZ',
+  'SK',
+  'HU',
+  'SI',
+  'HR',
+  'PT',
+  'IE',
+  'GR',
+  'CY',
+  'EE',
+  'BR',
+  'MX',
+  'AR',
+  'JP',
+  'CN',
+  'KR',
+  'RU',
+  'UA',
+  'TR',
+  'IL',
+  'ZA',
+  'NZ',
+  'SG',
+];
+
+// A run that could hold a phone number: optional + or (, digits with common separators, an optional
+// extension. Cheap pre-filter so libphonenumber only sees plausible stretches of text.
+const CANDIDATE_RE = /(?<![\w+])(?:\+|\(\+?)?\d[\d ().\-/]{4,22}\d(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w])/gi;
+
+// Dates and times share the shape of short numbers ("2021-03-04", "12/05/2020 10:30").
+const DATE_LIKE =
+  /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$/;
+
+interface Found {
+  start: number;
+  end: number;
+  valid: boolean;
+  international: boolean;
+}
+
+/**
+ * Phone numbers via libphonenumber-js (full metadata). A candidate is tried against each region until
+ * one parses it as a valid number; numbers with a leading + need no region. Valid numbers score 0.6,
+ * merely possible ones 0.4 (a context word such as "phone" or "call" lifts either over the threshold).
+ */
+export function createPhoneRecognizer(regions: readonly string[] = DEFAULT_PHONE_REGIONS): Recognizer {
+  const countries = regions.map((r) => r.toUpperCase() as CountryCode);
+  return {
+    type: 'PHONE_NUMBER',
+    find(text: string): PiiSpan[] {
+      const out: PiiSpan[] = [];
+      for (const m of text.matchAll(CANDIDATE_RE)) {
+        const chunk = m[0];
+        const digits = chunk.replace(/\D/g, '');
+        if (digits.length < 6 || digits.length > 17 || DATE_LIKE.test(chunk.trim())) continue;
+        const best = bestParse(chunk, countries);
+        if (!best) continue;
+        const score = best.valid ? (best.international ? 0.75 : 0.6) : 0.4;
+        out.push({ type: 'PHONE_NUMBER', start: m.index + best.start, end: m.index + best.end, score });
+      }
+      return out;
+    },
+  };
+}
+
+function bestParse(chunk: string, countries: readonly CountryCode[]): Found | undefined {
+  let possible: Found | undefined;
+  const international = /^\(?\+/.test(chunk);
+  const tries: readonly (CountryCode | undefined)[] = international ? [undefined] : countries;
+  for (const country of tries) {
+    let found;
+    try {
+      found = findPhoneNumbersInText(
+        chunk,
+        country ? { defaultCountry: country, extended: true } : { extended: true },
+      );
+    } catch {
+      continue;
+    }
+    for (const f of found) {
+      // The number must cover most of the candidate, so a date or an id with a phone-like tail is skipped.
+      const covered = chunk.slice(f.startsAt, f.endsAt).replace(/\D/g, '').length;
+      if (covered < chunk.replace(/\D/g, '').length - 1) continue;
+      const hit = { start: f.startsAt, end: f.endsAt, valid: f.number.isValid(), international };
+      if (hit.valid) return hit;
+      if (!possible && f.number.isPossible()) possible = hit;
+    }
+  }
+  return possible;
+}
