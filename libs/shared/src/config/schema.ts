@@ -156,6 +156,11 @@ export const ConfigSchema = z.strictObject({
           threshold: z.number().min(0).max(1).optional(),
           action: z.enum(['block', 'flag']).default('block'),
           failurePolicy: FailurePolicy.default('closed'),
+          /** Roles whose messages carry user-controlled text and are scanned (documents, tool output). */
+          scanRoles: z
+            .array(z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']))
+            .min(1)
+            .default(['user', 'tool', 'function']),
         })
         .prefault({}),
       pii: z

@@ -43,6 +43,7 @@ export const GuardCheckRequest = z.strictObject({
   /** Per-category override of the jailbreak threshold, when the gateway knows it. */
   jailbreakThreshold: Score.optional(),
 });
+export type GuardCheckRequest = z.infer<typeof GuardCheckRequest>;
 
 export const JailbreakVerdict = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('clean'), score: Score, threshold: Score }),
@@ -117,6 +118,8 @@ export const EmbedReply = z.strictObject({
   dimension: z.number().int().positive(),
   vectors: z.array(z.array(z.number())),
 });
+export type EmbedRequest = z.infer<typeof EmbedRequest>;
+export type EmbedReply = z.infer<typeof EmbedReply>;
 export const embed = defineEndpoint(SUBJECTS.embed, EmbedRequest, EmbedReply);
 
 // ---------- cache ----------
