@@ -108,6 +108,7 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
 export { SemanticCache, type StoreOutcome, type CacheCounters } from './semantic-cache';
 export { cacheSettings, type CacheSettings } from './settings';
 export { EmbeddedStore, type EmbeddedStoreOptions } from './stores/embedded/store';
+export { QdrantStore, type QdrantStoreOptions } from './stores/qdrant/store';
 export type {
   CacheEntry,
   CacheStore,

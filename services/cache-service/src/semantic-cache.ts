@@ -4,6 +4,13 @@ import type { CacheSettings } from './settings';
 import type { CacheStore, Embedder, Verifier } from './types';
 import { validateForStore } from './validate';
 
+/** Word and punctuation tokens, counted up to `limit + 1` (enough to know a text is too long). */
+export function countTokens(text: string, limit: number): number {
+  let n = 0;
+  for (const _ of text.matchAll(/[\p{L}\p{M}]+|\p{N}+|[^\s\p{L}\p{M}\p{N}]/gu)) if (++n > limit) break;
+  return n;
+}
+
 export type StoreOutcome = { status: 'stored'; entryId: string } | { status: 'skipped'; reason: string };
 
 export interface CacheCounters {
@@ -109,7 +116,7 @@ export class SemanticCache {
     try {
       const exact = await store.getExact(req.scope, req.exactKey, now);
       if (exact && exact.scope === req.scope) {
-        await store.touch(exact.id, now);
+        this.touch(exact.id, now);
         return { status: 'hit', kind: 'exact', similarity: 1, entryId: exact.id, response: exact.response };
       }
       // An empty scope needs no embedding: most first questions of a conversation end here.
@@ -117,8 +124,8 @@ export class SemanticCache {
     } catch (err) {
       return this.unavailable('lookup', err);
     }
-    // The encoder sees only a prefix of a long text; two long prompts sharing it would collide.
-    if (embedder.truncates(req.query)) return { status: 'miss', reason: 'query-too-long' };
+    // Long texts are exact-only: two long prompts sharing most of their text would collide.
+    if (this.tooLong(req.query)) return { status: 'miss', reason: 'query-too-long' };
     let vector: Float32Array;
     try {
       [vector] = (await embedder.embed([req.query])) as [Float32Array];
@@ -143,11 +150,11 @@ export class SemanticCache {
         this.o.logger.error({ backend: this.backend }, 'store returned an entry from another scope; ignored');
         continue;
       }
-      const verdict = embedder.truncates(c.entry.query)
-        ? ({ ok: false, reason: 'truncated' } as const)
+      const verdict = this.tooLong(c.entry.query)
+        ? ({ ok: false, reason: 'candidate-too-long' } as const)
         : verifier.verify(req.query, c.entry.query);
       if (verdict.ok) {
-        await store.touch(c.entry.id, now).catch(() => undefined);
+        this.touch(c.entry.id, now);
         return {
           status: 'hit',
           kind: 'semantic',
@@ -159,6 +166,20 @@ export class SemanticCache {
       if (rejection === 'below-threshold') rejection = `verification-failed:${verdict.reason}`;
     }
     return { status: 'miss', reason: rejection, bestSimilarity: best };
+  }
+
+  /** Records the use for LRU order without making the hit wait for it. */
+  private touch(entryId: string, now: number): void {
+    this.o.store
+      .touch(entryId, now)
+      .catch((err: unknown) => this.o.logger.debug({ err }, 'cache touch failed'));
+  }
+
+  private tooLong(text: string): boolean {
+    return (
+      this.o.embedder.truncates?.(text) === true ||
+      countTokens(text, this.o.settings.semanticMaxTokens) > this.o.settings.semanticMaxTokens
+    );
   }
 
   private async storeUncounted(req: CacheStoreRequest): Promise<StoreOutcome> {

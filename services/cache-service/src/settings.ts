@@ -13,6 +13,12 @@ export interface CacheSettings {
   candidates: number;
   sweepIntervalMs: number;
   checkpointIntervalMs: number;
+  /**
+   * Longer queries (in word and punctuation tokens) are matched exactly only. A pooled embedding
+   * of a long text is dominated by what two texts share, so two long prompts that differ in one
+   * paragraph look identical; the reference's 512-token truncation made that a real collision.
+   */
+  semanticMaxTokens: number;
   /** Answers bigger than this (JSON bytes) are not stored. */
   maxResponseBytes: number;
 }
@@ -37,6 +43,7 @@ export function cacheSettings(
     candidates: 4,
     sweepIntervalMs: 30_000,
     checkpointIntervalMs: 60_000,
+    semanticMaxTokens: 512,
     maxResponseBytes: 1_000_000,
   });
 }

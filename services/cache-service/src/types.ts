@@ -8,10 +8,10 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /**
    * True when the encoder sees only a prefix of `text` (it truncates at its input limit). Two
-   * long texts sharing that prefix get the same vector, so the service never serves a semantic
-   * hit on a truncated text (exact hits still work).
+   * long texts sharing that prefix would get the same vector; the service never serves a
+   * semantic hit on such a text (exact hits still work). Omit for encoders that read it all.
    */
-  truncates(text: string): boolean;
+  truncates?(text: string): boolean;
 }
 
 /** Outcome of the verification step run on every semantic candidate above the threshold. */
@@ -74,6 +74,7 @@ export interface CacheStore {
   flush(): Promise<number>;
   /** Removes expired entries; returns how many. */
   sweepExpired(nowMs: number): Promise<number>;
+  /** Stored entries, including expired ones not swept yet. */
   count(): Promise<number>;
   /** Writes pending state to disk (embedded store with a persist path); called periodically. */
   checkpoint?(): Promise<void>;

@@ -18,8 +18,7 @@ models:
   - name: a
     endpoints: [{ url: http://127.0.0.1:9/v1 }]
 cache:
-  backend: embedded
-${cacheYaml}
+${cacheYaml || '  enabled: true'}
 `,
     'test.yaml',
     {},
