@@ -1,0 +1,151 @@
+/**
+ * Text → sparse feature bag for the sentence encoder. The encoder's ONNX graph only sums rows of an
+ * embedding table, so everything about the text lives here: normalisation, tokens, and the row ids
+ * of word, word-bigram and character n-gram features (with their counts).
+ *
+ * The bag covers the whole text, however long: there is no token limit, so two long prompts that
+ * share a 512-token prefix do not collide (the reference's #3366). Repeated features are merged
+ * into one id with a count, so the tensor width is the number of distinct features, not the length.
+ */
+
+/** Layout of the embedding table; stored in the model's manifest. */
+export interface EncoderFeatureSpec {
+  /** Words with a dedicated row (row = 1 + index). Row 0 is the all-zero padding row. */
+  readonly vocab: readonly string[];
+  /** Hashed rows for words outside `vocab`. */
+  readonly wordBuckets: number;
+  /** Hashed rows for adjacent word pairs (gives the bag some word order: "ny to la" ≠ "la to ny"). */
+  readonly bigramBuckets: number;
+  /** Hashed rows for character n-grams of `<word>` (spelling variants, unseen words, other scripts). */
+  readonly charBuckets: number;
+  readonly charMinN: number;
+  readonly charMaxN: number;
+  /** Weight of one character n-gram relative to a word (there are many per word). */
+  readonly charWeight: number;
+  readonly bigramWeight: number;
+}
+
+export interface FeatureBag {
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+}
+
+/** Row offsets derived from a spec. */
+export interface FeatureLayout {
+  readonly vocabStart: number;
+  readonly wordStart: number;
+  readonly bigramStart: number;
+  readonly charStart: number;
+  readonly rows: number;
+}
+
+export function featureLayout(spec: EncoderFeatureSpec): FeatureLayout {
+  const vocabStart = 1;
+  const wordStart = vocabStart + spec.vocab.length;
+  const bigramStart = wordStart + spec.wordBuckets;
+  const charStart = bigramStart + spec.bigramBuckets;
+  return { vocabStart, wordStart, bigramStart, charStart, rows: charStart + spec.charBuckets };
+}
+
+const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bwon['’]t\b/g, 'will not'],
+  [/\bcan['’]t\b/g, 'can not'],
+  [/\bshan['’]t\b/g, 'shall not'],
+  [/n['’]t\b/g, ' not'],
+  [/['’](s|re|ve|ll|d|m)\b/g, ' $1'],
+];
+
+/** Lower-case, NFKC, Latin accents folded, contractions expanded ("don't" → "do not"). */
+export function normalizeText(text: string): string {
+  let s = text.normalize('NFKC').toLowerCase();
+  // Fold accents on Latin letters only: marks are letters' vowels in Devanagari, Thai, etc.
+  if (/[^ -~\s]/.test(s))
+    s = s
+      .normalize('NFD')
+      .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+      .normalize('NFC');
+  for (const [re, to] of CONTRACTIONS) s = s.replace(re, to);
+  return s;
+}
+
+// Words are letter runs (with marks), digit runs, or single ideographs/kana (no spaces in those scripts).
+const TOKEN_RE =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{M}]+|\p{N}+(?:[.,]\p{N}+)*|[$€£¥%#@+]/gu;
+
+/** Tokens of the normalised text. */
+export function tokenize(text: string): string[] {
+  return normalizeText(text).match(TOKEN_RE) ?? [];
+}
+
+/** FNV-1a over UTF-16 code units, seeded; `>>> 0` keeps it an unsigned 32-bit number. */
+export function fnv1a(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const SEED_WORD = 0x9e3779b1;
+const SEED_BIGRAM = 0x85ebca6b;
+const SEED_CHAR = 0xc2b2ae35;
+
+/** Featuriser bound to one spec (keeps the vocabulary lookup table). */
+export class EncoderFeaturizer {
+  readonly layout: FeatureLayout;
+  private readonly vocabIndex: Map<string, number>;
+
+  constructor(readonly spec: EncoderFeatureSpec) {
+    this.layout = featureLayout(spec);
+    this.vocabIndex = new Map(spec.vocab.map((w, i) => [w, this.layout.vocabStart + i]));
+  }
+
+  get rows(): number {
+    return this.layout.rows;
+  }
+
+  /** Row of a word (dedicated when in the vocabulary, else hashed). */
+  wordRow(word: string): number {
+    const v = this.vocabIndex.get(word);
+    if (v !== undefined) return v;
+    return this.layout.wordStart + (fnv1a(word, SEED_WORD) % this.spec.wordBuckets);
+  }
+
+  /** Sparse bag of the text: distinct row ids with summed weights. */
+  featurize(text: string): FeatureBag {
+    const tokens = tokenize(text);
+    const acc = new Map<number, number>();
+    const add = (id: number, w: number): void => {
+      acc.set(id, (acc.get(id) ?? 0) + w);
+    };
+    const { bigramStart, charStart } = this.layout;
+    const { bigramBuckets, charBuckets, charMinN, charMaxN, charWeight, bigramWeight } = this.spec;
+    for (let t = 0; t < tokens.length; t++) {
+      const tok = tokens[t] as string;
+      add(this.wordRow(tok), 1);
+      if (t > 0)
+        add(
+          bigramStart + (fnv1a(`${tokens[t - 1] as string} ${tok}`, SEED_BIGRAM) % bigramBuckets),
+          bigramWeight,
+        );
+      const w = `<${tok}>`;
+      // Short tokens (a, of, 42) are fully described by the word feature.
+      if (w.length <= charMinN) continue;
+      for (let n = charMinN; n <= charMaxN; n++) {
+        for (let i = 0; i + n <= w.length; i++) {
+          add(charStart + (fnv1a(w.slice(i, i + n), SEED_CHAR) % charBuckets), charWeight);
+        }
+      }
+    }
+    const ids = new Int32Array(acc.size);
+    const weights = new Float32Array(acc.size);
+    let k = 0;
+    for (const [id, w] of acc) {
+      ids[k] = id;
+      weights[k] = w;
+      k++;
+    }
+    return { ids, weights };
+  }
+}
