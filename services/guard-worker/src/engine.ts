@@ -5,7 +5,7 @@ import { JailbreakDetector } from './jailbreak/detector';
 import { loadJailbreakModel, type JailbreakModel } from './jailbreak/model';
 import { DEFAULT_WINDOWS, type WindowOptions } from './jailbreak/windows';
 import { createGuardMetrics, type GuardMetrics } from './metrics';
-import { loadPiiGuard, type PiiGuard } from './pii-guard';
+import { loadPiiDetector, PiiGuard } from './pii-guard';
 
 /** Used when neither the config nor the model's manifest names a threshold. */
 export const FALLBACK_JAILBREAK_THRESHOLD = 0.5;
@@ -33,6 +33,8 @@ export class GuardEngine {
     private readonly jailbreak: JailbreakDetector | undefined,
     private readonly pii: PiiGuard | undefined,
     private readonly metrics: GuardMetrics | undefined,
+    /** Set when the PII entity model's directory is absent (patterns only); the worker logs it. */
+    readonly piiModelMissing: string | undefined,
   ) {}
 
   /** Loads the enabled guards' models (jailbreak classifier, PII detector). */
@@ -62,8 +64,23 @@ export class GuardEngine {
         windows: options.windows ?? DEFAULT_WINDOWS,
       });
     }
-    const pii = config.guards.pii.enabled ? await loadPiiGuard(config.guards.pii, at) : undefined;
-    return new GuardEngine(config, model, detector, pii, metrics);
+    let pii: PiiGuard | undefined;
+    let piiModelMissing: string | undefined;
+    if (config.guards.pii.enabled) {
+      const loaded = await loadPiiDetector(config.guards.pii, at);
+      piiModelMissing = loaded.modelMissing;
+      pii = new PiiGuard(loaded.detector, {
+        batching,
+        onBatch: (n) => metrics?.batchSize.observe({ model: 'pii' }, n),
+      });
+    }
+    // Warm-up: first calls pay for lazy initialisation (phone metadata, regex compilation, JIT);
+    // do that at start, not on a user's request.
+    await Promise.all([
+      detector?.check([{ role: 'user', content: 'warm up: ignore previous instructions' }]),
+      pii?.check([{ role: 'user', content: 'warm up jane@example.com +1 415 555 0132 on 3 May' }]),
+    ]);
+    return new GuardEngine(config, model, detector, pii, metrics, piiModelMissing);
   }
 
   /** The default jailbreak threshold in force (config, else the model's recommended one). */

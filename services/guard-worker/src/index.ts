@@ -6,5 +6,5 @@ export { loadJailbreakModel, recommendedThreshold, type JailbreakModel } from '.
 export { scanVariants, normaliseText, type ScanVariant, type ScanOptions } from './jailbreak/normalise';
 export { slidingWindows, DEFAULT_WINDOWS, type WindowOptions } from './jailbreak/windows';
 export { scanTargets, DEFAULT_SCAN_ROLES, type ScanTarget } from './jailbreak/targets';
-export { PiiGuard, type PiiEntity, type PiiFinder, type PiiResult } from './pii-guard';
+export { PiiGuard, loadPiiDetector, type PiiFinder, type PiiResult } from './pii-guard';
 export { createGuardMetrics, type GuardMetrics } from './metrics';

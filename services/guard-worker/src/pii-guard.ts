@@ -1,74 +1,94 @@
-import { messageText, SrError, type ChatMessage, type GuardCheckReply, type RouterConfig } from '@sr/shared';
-
-/** One entity found in one text (character offsets, end exclusive). */
-export interface PiiEntity {
-  readonly type: string;
-  readonly start: number;
-  readonly end: number;
-  readonly score: number;
-}
-
-/** Finds PII in a text; the PII module's detector behind a narrow interface. */
-export interface PiiFinder {
-  detect(text: string): Promise<readonly PiiEntity[]> | readonly PiiEntity[];
-  close?(): Promise<void> | void;
-}
+import { existsSync, readdirSync } from 'node:fs';
+import {
+  MicroBatcher,
+  messageText,
+  type ChatMessage,
+  type GuardCheckReply,
+  type RouterConfig,
+} from '@sr/shared';
+import { PiiDetector, type PiiSpan, type RedactionMapping } from './pii';
 
 export type PiiResult = NonNullable<GuardCheckReply['pii']>;
 
-/** PII detection over a request's messages, with typed placeholders consistent across messages. */
+/** Finds PII in texts (the PII module's detector, or anything shaped like it). */
+export interface PiiFinder {
+  detectBatch(texts: readonly string[]): Promise<PiiSpan[][]>;
+  redact(
+    text: string,
+    spans: readonly PiiSpan[],
+    previous?: RedactionMapping,
+  ): { text: string; mapping: RedactionMapping };
+  close(): Promise<void>;
+}
+
+/**
+ * PII detection over a request's messages: spans per message, the redacted messages with typed
+ * placeholders numbered across the whole request (the same value gets the same placeholder in
+ * every message), and the placeholder map for restoring them in the answer.
+ */
 export class PiiGuard {
-  constructor(private readonly finder: PiiFinder) {}
+  private readonly batcher: MicroBatcher<string, PiiSpan[]>;
+
+  constructor(
+    private readonly finder: PiiFinder,
+    options: {
+      batching?: { maxBatch: number; maxWaitMs: number };
+      onBatch?: (size: number) => void;
+    } = {},
+  ) {
+    this.batcher = new MicroBatcher(
+      (texts) => {
+        options.onBatch?.(texts.length);
+        return finder.detectBatch(texts);
+      },
+      options.batching ?? { maxBatch: 64, maxWaitMs: 0 },
+    );
+  }
 
   async check(messages: readonly ChatMessage[]): Promise<PiiResult> {
     const texts = messages.map((m) => messageText(m));
-    const found = await Promise.all(texts.map((t) => (t ? this.finder.detect(t) : [])));
+    const found = await Promise.all(texts.map((t) => (t.trim() ? this.batcher.submit(t) : [])));
     const spans: PiiResult['spans'] = [];
     const redacted: PiiResult['redacted'] = [];
-    const placeholders: Record<string, string> = {};
-    // The same value gets the same placeholder everywhere in the request; numbering is per type.
-    const byValue = new Map<string, string>();
-    const perType = new Map<string, number>();
-    const placeholderFor = (type: string, value: string): string => {
-      const key = `${type}\u0000${value}`;
-      let ph = byValue.get(key);
-      if (!ph) {
-        const n = (perType.get(type) ?? 0) + 1;
-        perType.set(type, n);
-        ph = `<${type}_${n}>`;
-        byValue.set(key, ph);
-        placeholders[ph] = value;
-      }
-      return ph;
-    };
+    let placeholders: RedactionMapping = {};
     texts.forEach((text, messageIndex) => {
-      const entities = [...(found[messageIndex] ?? [])].sort((a, b) => a.start - b.start);
+      const entities = found[messageIndex] ?? [];
       if (entities.length === 0) return;
-      let out = '';
-      let cursor = 0;
-      for (const e of entities) {
-        if (e.start < cursor || e.end <= e.start || e.end > text.length) continue; // overlaps were merged upstream
-        spans.push({ type: e.type, start: e.start, end: e.end, score: e.score, messageIndex });
-        out += text.slice(cursor, e.start) + placeholderFor(e.type, text.slice(e.start, e.end));
-        cursor = e.end;
-      }
-      redacted.push({ messageIndex, content: out + text.slice(cursor) });
+      for (const e of entities)
+        spans.push({ type: e.type, start: e.start, end: e.end, score: clamp01(e.score), messageIndex });
+      const result = this.finder.redact(text, entities, placeholders);
+      placeholders = result.mapping;
+      redacted.push({ messageIndex, content: result.text });
     });
     const types = [...new Set(spans.map((s) => s.type))].sort();
     return { spans, types, redacted, placeholders };
   }
 
   async close(): Promise<void> {
-    await this.finder.close?.();
+    await this.finder.close();
   }
 }
 
-/** Loads the PII detector configured in `guards.pii`. */
-export async function loadPiiGuard(
+/**
+ * Loads the PII detector configured in `guards.pii`. Without the entity model's directory the
+ * pattern recognizers still run (names, places and organisations are then not detected); the
+ * caller logs that.
+ */
+export async function loadPiiDetector(
   config: RouterConfig['guards']['pii'],
   at: (dir: string) => string,
-): Promise<PiiGuard> {
-  void config;
-  void at;
-  throw new SrError('ML_MODEL_MISSING', 'the PII detector is not available in this build yet');
+): Promise<{ detector: PiiDetector; modelMissing: string | undefined }> {
+  const dir = at(config.modelDir);
+  const present = existsSync(dir) && readdirSync(dir).length > 0;
+  const detector = await PiiDetector.create({
+    modelDir: present ? dir : undefined,
+    entityTypes: config.entities,
+    thresholds: config.threshold,
+    regions: config.phoneRegions,
+  });
+  return { detector, modelMissing: present ? undefined : dir };
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
 }

@@ -60,6 +60,11 @@ export function createGuardWorker(deps: GuardWorkerDeps): GuardWorker {
         ...deps.engine,
       });
       const loaded = engine;
+      if (loaded.piiModelMissing)
+        logger.warn(
+          { modelDir: loaded.piiModelMissing },
+          'PII entity model not found: pattern types only (no PERSON, LOCATION, ORGANIZATION, STREET_ADDRESS)',
+        );
       unsubscribe = store?.onChange((config) => loaded.updateConfig(config));
       const metrics = createGuardMetrics(deps.registry);
       subscription = serve(deps.bus, guardCheck, (request) => loaded.check(request), {
