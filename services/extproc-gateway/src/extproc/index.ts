@@ -1,7 +1,13 @@
 /** Envoy ExtProc transport: the gRPC server, its per-stream state machine and the pipeline port. */
 export { ExtProcServer, type ExtProcServerOptions } from './server';
 export { createExtProcServer, type CreateExtProcServerDeps } from './create';
-export { ExtProcSession, upstreamChatPath, type SessionOptions, type StreamEnd } from './session';
+export {
+  ExtProcSession,
+  isIpEndpoint,
+  upstreamChatPath,
+  type SessionOptions,
+  type StreamEnd,
+} from './session';
 export { extProcPort } from './pipeline-adapter';
 export type { ExtProcPipeline, LocalAnswer } from './port';
 export type { HeaderValueField } from './headers';

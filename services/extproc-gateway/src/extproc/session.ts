@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { errorCodeOf, type ErrorCode, type Logger } from '@sr/shared';
 import type { ForwardOutcome, IncomingHeaders, ResponseHandler } from '../pipeline/types';
 import { firstHeader, headerMapToRecord, headerMutation, type HeaderValueField } from './headers';
@@ -312,13 +313,17 @@ export class ExtProcSession {
       ...decision.upstreamHeaders,
       ...decision.headers,
       'x-selected-model': decision.model,
-      'x-gateway-destination-endpoint': decision.endpoint,
     };
+    const remove = ['content-length'];
+    // Envoy's ORIGINAL_DST cluster only takes an IP:port. For a hostname endpoint the header is
+    // left out and Envoy routes on x-selected-model to that model's DNS cluster (docs/extproc.md).
+    if (isIpEndpoint(decision.endpoint)) set['x-gateway-destination-endpoint'] = decision.endpoint;
+    else delete set['x-gateway-destination-endpoint'];
     const upstreamPath = upstreamChatPath(decision.endpointUrl);
     if (upstreamPath !== CHAT_PATH) set[':path'] = upstreamPath;
     return {
       status: 'CONTINUE',
-      header_mutation: headerMutation(set, ['content-length'], this.opts.headerValueField),
+      header_mutation: headerMutation(set, remove, this.opts.headerValueField),
       body_mutation: { body: Buffer.from(decision.bodyBytes) },
       clear_route_cache: true,
     };
@@ -509,6 +514,12 @@ function withHeaderMutation(
     res.request_headers.response.header_mutation = headerMutation({}, remove, field);
   }
   return res;
+}
+
+/** True for `1.2.3.4:80` and `[::1]:80`: what Envoy's ORIGINAL_DST cluster accepts. */
+export function isIpEndpoint(hostPort: string): boolean {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(hostPort);
+  return m !== null && isIP(m[1] ?? '') !== 0;
 }
 
 /** The upstream path for a chat completion: the endpoint's base path + `/chat/completions`. */

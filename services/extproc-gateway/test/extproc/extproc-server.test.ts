@@ -30,6 +30,7 @@ models:
     upstreamModel: qwen3-math
     reasoningFamily: qwen3
     endpoints: [{ url: "http://10.0.0.5:8000/openai/v1" }]
+  - { name: named, endpoints: [{ url: "http://vllm-a.internal:8000/v1" }] }
 categories:
   - { name: math, modelScores: [{ model: mathy, score: 0.9, useReasoning: true }] }
 timeouts: { guardMs: 200, classifyMs: 200, cacheLookupMs: 200 }
@@ -166,6 +167,21 @@ describe('request side', () => {
     expect((await s.status).code).toBe(grpcStatus.OK);
   });
 
+  it('routes an explicit model with a hostname endpoint on x-selected-model only (ORIGINAL_DST takes IPs)', async () => {
+    const s = open();
+    s.send(requestHeaders(chatHeaders()));
+    await s.next();
+    s.send(requestBody({ model: 'named', messages: [{ role: 'user', content: 'hello' }] }));
+    const common = (await s.next()).request_body?.response;
+    const set = setHeaders(common?.header_mutation);
+    expect(set['x-selected-model']).toBe('named');
+    expect(set['x-gateway-destination-endpoint']).toBeUndefined();
+    expect(set[':path']).toBeUndefined();
+    expect(JSON.parse(Buffer.from((common?.body_mutation as { body: Buffer }).body).toString()).model).toBe(
+      'named',
+    );
+  });
+
   it('reads header values sent in `value` (older Envoy) as well as raw_value', async () => {
     const s = open();
     s.send(
@@ -195,6 +211,7 @@ describe('request side', () => {
       'MoM',
       'general',
       'mathy',
+      'named',
     ]);
     // After an immediate response the server closes the stream cleanly.
     expect((await s.status).code).toBe(grpcStatus.OK);
