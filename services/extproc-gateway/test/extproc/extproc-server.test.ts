@@ -20,12 +20,20 @@ import {
   responseHeaders,
   setHeaders,
 } from './envoy-client';
-import { JAILBREAK_MARKER, startWorkerDoubles, type WorkerDoubles } from './worker-doubles';
+import {
+  JAILBREAK_MARKER,
+  PII_EMAIL,
+  PII_PLACEHOLDER,
+  startWorkerDoubles,
+  type WorkerDoubles,
+} from './worker-doubles';
 
 const CONFIG = `
 defaultModel: general
 models:
-  - { name: general, endpoints: [{ url: "http://127.0.0.1:9/v1" }] }
+  - name: general
+    endpoints: [{ url: "http://127.0.0.1:9/v1" }]
+    piiPolicy: { allow: [], action: redact, restoreInResponse: true }
   - name: mathy
     upstreamModel: qwen3-math
     reasoningFamily: qwen3
@@ -314,6 +322,28 @@ describe('request side', () => {
     expect(r.json).toMatchObject({ error: { code: 'body_too_large' } });
   });
 
+  it('refuses request trailers that end a STREAMED body (the body can no longer be rewritten)', async () => {
+    const s = open();
+    s.send(requestHeaders(chatHeaders()));
+    await s.next();
+    s.send(requestBody(MATH, false));
+    await s.next();
+    s.send({ request_trailers: { trailers: { headers: [] } } });
+    const r = immediate(await s.next());
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ error: { code: 'bad_request' } });
+  });
+
+  it('answers nothing in observability mode (Envoy ignores answers there)', async () => {
+    const s = open();
+    s.send({
+      ...requestHeaders({ ':method': 'GET', ':path': '/v1/models' }, { endOfStream: true }),
+      observability_mode: true,
+    });
+    expect((await s.status).code).toBe(grpcStatus.OK);
+    expect(s.pending).toBe(0);
+  });
+
   it('lets other paths through without buffering their bodies', async () => {
     const s = open();
     s.send(requestHeaders({ ':method': 'POST', ':path': '/v1/embeddings', 'x-selected-model': 'x' }));
@@ -425,6 +455,78 @@ describe('response side', () => {
       object: 'chat.completion',
       choices: [{ message: { content: 'cos x' } }],
     });
+  });
+
+  const PII_QUESTION = {
+    model: 'auto',
+    messages: [{ role: 'user', content: `write a short note to ${PII_EMAIL}` }],
+  };
+
+  it('restores redacted PII in a buffered answer and fixes content-length', async () => {
+    const s = open();
+    s.send(requestHeaders(chatHeaders()));
+    await s.next();
+    s.send(requestBody(PII_QUESTION));
+    const fwd = await s.next();
+    const sent = Buffer.from((fwd.request_body?.response?.body_mutation as { body: Buffer }).body).toString();
+    expect(sent).toContain(PII_PLACEHOLDER);
+    expect(sent).not.toContain(PII_EMAIL);
+
+    const answer = JSON.stringify({
+      ...COMPLETION,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: `Dear ${PII_PLACEHOLDER},` },
+          finish_reason: 'stop',
+        },
+      ],
+    });
+    s.send(
+      responseHeaders({
+        ':status': '200',
+        'content-type': 'application/json',
+        'content-length': String(answer.length),
+      }),
+    );
+    expect((await s.next()).mode_override).toEqual({ response_body_mode: 'BUFFERED' });
+    s.send(responseBody(answer, true));
+    const b = (await s.next()).response_body?.response;
+    const restored = Buffer.from((b?.body_mutation as { body: Buffer }).body).toString();
+    expect(JSON.parse(restored).choices[0].message.content).toBe(`Dear ${PII_EMAIL},`);
+    expect(setHeaders(b?.header_mutation)['content-length']).toBe(String(Buffer.byteLength(restored)));
+  });
+
+  it('restores a PII placeholder split across STREAMED SSE chunks', async () => {
+    const s = open();
+    s.send(requestHeaders(chatHeaders()));
+    await s.next();
+    s.send(requestBody({ ...PII_QUESTION, stream: true }));
+    await s.next();
+    s.send(responseHeaders({ ':status': '200', 'content-type': 'text/event-stream' }));
+    expect((await s.next()).mode_override).toEqual({ response_body_mode: 'STREAMED' });
+    const event = (content: string) =>
+      `data: ${JSON.stringify({ id: 'c2', object: 'chat.completion.chunk', created: 1, model: 'general', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    const wire = `${event('Dear <EMAIL_AD')}${event('DRESS_1>, hi')}data: [DONE]\n\n`;
+    const cut = wire.indexOf('DRESS_1>');
+    const pieces = [wire.slice(0, cut - 3), wire.slice(cut - 3, cut + 40), wire.slice(cut + 40)];
+    // What the client receives: Envoy's own chunk when there is no mutation, else the mutation.
+    let client = '';
+    for (const [i, piece] of pieces.entries()) {
+      s.send(responseBody(piece, i === pieces.length - 1));
+      const common = (await s.next()).response_body?.response;
+      const m = common?.body_mutation as { body?: Buffer; clear_body?: boolean } | undefined;
+      client +=
+        m === undefined ? piece : m.clear_body ? '' : Buffer.from(m.body ?? Buffer.alloc(0)).toString();
+    }
+    const text = client
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => JSON.parse(e.slice(6)).choices[0].delta.content)
+      .join('');
+    expect(text).toBe(`Dear ${PII_EMAIL}, hi`);
+    expect(client).not.toContain('EMAIL_AD');
+    expect(client.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
   it('does not cache an upstream error answer', async () => {

@@ -19,6 +19,9 @@ import {
 } from '@sr/shared';
 
 export const JAILBREAK_MARKER = 'ignore all previous instructions';
+/** The one PII value the guard double detects, and its placeholder. */
+export const PII_EMAIL = 'alice@example.com';
+export const PII_PLACEHOLDER = '<EMAIL_ADDRESS_1>';
 
 export interface WorkerDoubles {
   /** Cache writes the gateway made, in order. */
@@ -49,12 +52,30 @@ export function startWorkerDoubles(bus: Bus): WorkerDoubles {
       if (state.guardHangs) await new Promise(() => undefined);
       if (state.guardDelayMs > 0) await new Promise((r) => setTimeout(r, state.guardDelayMs));
       const hit = req.messages.findIndex((m) => messageText(m).toLowerCase().includes(JAILBREAK_MARKER));
+      const piiAt = req.messages.findIndex((m) => messageText(m).includes(PII_EMAIL));
+      const piiText = piiAt >= 0 ? messageText(req.messages[piiAt]!) : '';
       return {
         jailbreak:
           hit >= 0
             ? { status: 'detected' as const, score: 0.99, threshold: 0.5, messageIndex: hit, via: 'plain' }
             : { status: 'clean' as const, score: 0.01, threshold: 0.5 },
-        pii: null,
+        pii:
+          piiAt < 0
+            ? null
+            : {
+                spans: [
+                  {
+                    type: 'EMAIL_ADDRESS',
+                    start: piiText.indexOf(PII_EMAIL),
+                    end: piiText.indexOf(PII_EMAIL) + PII_EMAIL.length,
+                    score: 0.99,
+                    messageIndex: piiAt,
+                  },
+                ],
+                types: ['EMAIL_ADDRESS'],
+                redacted: [{ messageIndex: piiAt, content: piiText.replace(PII_EMAIL, PII_PLACEHOLDER) }],
+                placeholders: { [PII_PLACEHOLDER]: PII_EMAIL },
+              },
       };
     }),
   );
