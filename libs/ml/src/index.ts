@@ -73,3 +73,34 @@ export {
   formatPrfTable,
 } from './pii';
 export type { EntitySpan, LabelledSpan, PiiExample, PiiSplitMode, Prf, PrfByType, PiiModelConfig } from './pii';
+
+// Sentence encoder and the pair verifier used by the semantic cache
+export { SentenceEncoder } from './encoder/sentence-encoder';
+export type { SentenceEncoderOptions, EncoderThresholds } from './encoder/sentence-encoder';
+export { verifySimilarPair } from './similarity/verify';
+export type { VerifyResult, VerifyReason } from './similarity/verify';
+
+// Training (task registry, trainer) and evaluation building blocks, for other model packages
+export { trainFastText, predictProba, idfWeights } from './train/fasttext';
+export type { TrainExample, FastTextOptions } from './train/fasttext';
+export { bagTask, trainBag, splitItems } from './train/bag-task';
+export type { BagTaskSpec, BagHyperParams, BagTrainResult, HeldOutSlice, LoadedData } from './train/bag-task';
+export type { LabeledText, TrainTask, TrainRunOptions } from './train/task';
+export { splitOf, dedupKey, dedupe } from './train/split';
+export type { SplitSpec } from './train/split';
+export { Prng } from './train/prng';
+export { ProgressBar } from './train/progress';
+export { readCsv, readJson, readJsonl, readText, parseCsv } from './train/readers';
+export { repoRoot, datasetsDir, modelDir } from './train/paths';
+export { classificationReport, rocAuc, recallAtFpr, argmax } from './eval/metrics';
+export type { ClassificationReport, ClassMetrics } from './eval/metrics';
+export { evaluateClassifier, fixedSample } from './eval/classifier-eval';
+export { reportMarkdown, consoleTable } from './eval/report';
+export { bagSection } from './eval/bag-section';
+export type { BagGateSpec } from './eval/bag-section';
+export { gatePassed } from './eval/section';
+export type { EvalSection, SectionResult, SummaryRow, Gate } from './eval/section';
+
+// Built-in tasks
+export { DOMAIN_LABELS } from './tasks/domain-data';
+export { INTENT_LABELS } from './tasks/intent-data';

@@ -1,6 +1,7 @@
 import type { Bus, Logger, RouterConfig, Subscription } from '@sr/shared';
 import type { Registry } from 'prom-client';
 import { createStore } from './create-store';
+import { loadEncoder } from './encoder';
 import { serveAdmin } from './handlers/admin';
 import { serveLookup } from './handlers/lookup';
 import { serveStore } from './handlers/store';
@@ -14,9 +15,9 @@ export interface CacheServiceOptions {
   bus: Bus;
   logger: Logger;
   registry: Registry;
-  /** The sentence encoder; loaded from the configured model directory when omitted. */
+  /** The sentence encoder; loaded from `classifiers.encoderDir` at start when omitted. */
   embedder?: Embedder;
-  /** Rejects near-misses (numbers, entities, negation, direction). */
+  /** Rejects near-misses (numbers, entities, negation, direction); `@sr/ml`'s when omitted. */
   verifier?: Verifier;
   /** Overrides the configured backend (tests). */
   store?: CacheStore;
@@ -26,6 +27,7 @@ export interface CacheServiceOptions {
 export interface CacheService {
   start(): Promise<void>;
   shutdown(): Promise<void>;
+  /** The store and the cache logic (available once started when the encoder is loaded at start). */
   readonly store: CacheStore;
   readonly cache: SemanticCache;
   /** What `start()` found on disk (fresh, loaded, or a corrupt file moved aside). */
@@ -40,20 +42,42 @@ export interface CacheService {
 export function createCacheService(options: CacheServiceOptions): CacheService {
   const logger = options.logger.child({ component: 'cache-service' });
   const settings = cacheSettings(options.config);
-  const embedder = options.embedder;
-  const verifier = options.verifier;
-  if (!embedder || !verifier) {
-    throw new Error('createCacheService needs an embedder and a verifier');
-  }
-  const store = options.store ?? createStore(settings, embedder, logger);
   const metrics = createCacheMetrics(options.registry);
-  const cache = new SemanticCache({ settings, store, embedder, verifier, metrics, logger, now: options.now });
   const subscriptions: Subscription[] = [];
   const timers: NodeJS.Timeout[] = [];
-  let openReport: OpenReport | undefined;
   const onError = (err: unknown) => logger.warn({ err }, 'cache handler failed');
+  let parts: { store: CacheStore; cache: SemanticCache; release?: () => Promise<void> } | undefined;
+  let openReport: OpenReport | undefined;
+
+  // Built at start when the encoder has to be loaded first (the store is sized by its dimension).
+  const build = async () => {
+    let { embedder, verifier } = options;
+    let release: (() => Promise<void>) | undefined;
+    if (!embedder || !verifier) {
+      const loaded = await loadEncoder(options.config.classifiers.encoderDir);
+      embedder ??= loaded.embedder;
+      verifier ??= loaded.verifier;
+      release = loaded.close;
+    }
+    const store = options.store ?? createStore(settings, embedder, logger);
+    const cache = new SemanticCache({
+      settings,
+      store,
+      embedder,
+      verifier,
+      metrics,
+      logger,
+      now: options.now,
+    });
+    return { store, cache, release };
+  };
+  const built = () => {
+    if (!parts) throw new Error('the cache service is not started yet');
+    return parts;
+  };
 
   const checkpoint = async () => {
+    const store = built().store;
     if (!store.checkpoint) return;
     try {
       await store.checkpoint();
@@ -64,12 +88,18 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
   };
 
   return {
-    store,
-    cache,
+    get store() {
+      return built().store;
+    },
+    get cache() {
+      return built().cache;
+    },
     get openReport() {
       return openReport;
     },
     async start() {
+      parts ??= await build();
+      const { store, cache } = parts;
       openReport = await store.open();
       metrics.persistence.inc({ event: openReport.status });
       if (openReport.status === 'moved-aside') {
@@ -100,7 +130,9 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
     async shutdown() {
       for (const t of timers.splice(0)) clearInterval(t);
       await Promise.all(subscriptions.splice(0).map((s) => s.drain()));
-      await store.close();
+      if (!parts) return;
+      await parts.store.close();
+      await parts.release?.();
     },
   };
 }

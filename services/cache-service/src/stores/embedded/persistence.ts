@@ -52,7 +52,11 @@ interface Header {
 export type ReadOutcome =
   { status: 'missing' } | { status: 'ok'; snapshot: Snapshot } | { status: 'unusable'; reason: string };
 
-/** Serialises an hnswlib index through a temp file (the binding only writes to paths). */
+/**
+ * Serialises an hnswlib index through a temp file (the binding only writes to paths). Synchronous
+ * on purpose: the binding's async write reads the graph on another thread while lookups and
+ * stores keep changing it on this one; a consistent snapshot is worth a short pause.
+ */
 export function indexToBytes(index: HierarchicalNSW): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'sr-cache-idx-'));
   try {

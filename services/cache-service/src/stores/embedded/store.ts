@@ -36,6 +36,7 @@ export class EmbeddedStore implements CacheStore {
   private readonly params: HnswParams;
   private nextLabel = 1;
   private dirty = false;
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly options: EmbeddedStoreOptions) {
     this.params = { ...DEFAULT_HNSW_PARAMS, ...options.hnsw };
@@ -162,19 +163,39 @@ export class EmbeddedStore implements CacheStore {
     return this.entries.size;
   }
 
-  /** Writes the snapshot when anything changed since the last one. */
+  /** Writes the snapshot when anything changed since the last one (one write at a time). */
   async checkpoint(): Promise<void> {
+    const previous = this.writing;
+    const next = (async () => {
+      await previous?.catch(() => undefined);
+      await this.writeIfDirty();
+    })();
+    this.writing = next;
+    try {
+      await next;
+    } finally {
+      if (this.writing === next) this.writing = undefined;
+    }
+  }
+
+  private async writeIfDirty(): Promise<void> {
     const path = this.options.persistPath;
     if (!path || !this.dirty) return;
     this.dirty = false;
     try {
+      // Captured in one synchronous pass, so entries and indexes agree; the file write is async.
+      const entries = [...this.entries.values()].map((e) => ({ ...e }));
+      const scopes = [...this.scopes].map(([scope, index]) => ({
+        scope,
+        index: index.snapshot(indexToBytes),
+      }));
       await writeSnapshot(path, {
         embedderId: this.options.embedderId,
         dimension: this.options.dimension,
         savedAtMs: Date.now(),
         nextLabel: this.nextLabel,
-        entries: [...this.entries.values()],
-        scopes: [...this.scopes].map(([scope, index]) => ({ scope, index: index.snapshot(indexToBytes) })),
+        entries,
+        scopes,
       });
     } catch (err) {
       this.dirty = true;
