@@ -33,8 +33,12 @@ const TAG_RUN = /[\u{e0020}-\u{e007e}]+/gu;
 
 /** Removes characters that render as nothing. */
 export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
+  return NON_ASCII.test(text) ? text.replace(INVISIBLE, '') : text;
 }
+
+// Every transform below is a no-op on plain ASCII text of the kind it targets; these cheap
+// pre-checks keep the common case (an ordinary prompt) in the tens of microseconds.
+const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
 
 /** ASCII hidden in Unicode tag characters, one string per run. */
 export function decodeUnicodeTags(text: string): string[] {
@@ -117,6 +121,7 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   Χ: 'X',
 };
 
+const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'u');
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const LATIN = /\p{Script=Latin}/u;
 const LATIN_G = /\p{Script=Latin}/gu;
@@ -128,6 +133,7 @@ const LETTER_G = /\p{L}/gu;
  * Genuine Russian or Greek text is left alone.
  */
 export function foldConfusables(text: string): string {
+  if (!CONFUSABLE.test(text)) return text;
   const letters = text.match(LETTER_G)?.length ?? 0;
   const latin = text.match(LATIN_G)?.length ?? 0;
   const mostlyLatin = letters > 0 && latin / letters >= 0.5;
@@ -148,6 +154,7 @@ export function foldConfusables(text: string): string {
 
 /** NFKC (full-width, mathematical bold, circled letters → plain) and diacritics/zalgo marks off Latin letters. */
 export function foldCompatibility(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
   return text
     .normalize('NFKC')
     .normalize('NFD')
@@ -161,6 +168,9 @@ export function foldCompatibility(text: string): string {
 // "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e", "i  g  n" … Leet symbols count as characters.
 const SPACED_RUN =
   /(?<![\p{L}\p{N}])(?:[\p{L}\p{N}@$][ \t.\-_*·•,~/\\]{1,3}){3,}[\p{L}\p{N}@$](?![\p{L}\p{N}])/gu;
+// Three single characters in a row separated by spaces, or four by punctuation: cheap ASCII
+// pre-checks for the full Unicode pattern below.
+const SPACED_HINT = /(?:^|\s)\S\s{1,3}\S\s{1,3}\S(?:\s|$)|\w[.\-_*~/\\,·•]\w[.\-_*~/\\,·•]\w[.\-_*~/\\,·•]\w/;
 const SEPARATOR = /[ \t.\-_*·•,~/\\]{1,3}/gu;
 
 /**
@@ -170,6 +180,7 @@ const SEPARATOR = /[ \t.\-_*·•,~/\\]{1,3}/gu;
  * which character n-grams still recognise.
  */
 export function collapseSpacedLetters(text: string): string {
+  if (!SPACED_HINT.test(text)) return text;
   return text.replace(SPACED_RUN, (run) => {
     const seps = run.match(SEPARATOR) ?? [];
     const counts = new Map<string, number>();
@@ -202,10 +213,14 @@ const LEET: Readonly<Record<string, string>> = {
   '€': 'e',
 };
 // A "word" that may contain leet symbols; `!` and `+` only count inside a word (not "stop!").
+// A letter next to a leet symbol: the only case unLeet changes anything.
+const LEET_SYMBOL = /[0-9@$€|!+]/;
+const LEET_HINT = /\p{L}[0-9@$€|!+]|[0-9@$€|][\p{L}]/u;
 const LEET_WORD = /[\p{L}0-9@$€|]+(?:[!+][\p{L}0-9@$€|]+)*/gu;
 
 /** "1gn0r3 @ll pr3v10u5" → "ignore all previous". Plain numbers ("2024", "3.5") stay as they are. */
 export function unLeet(text: string): string {
+  if (!LEET_SYMBOL.test(text) || !LEET_HINT.test(text)) return text;
   return text.replace(LEET_WORD, (word) => {
     if (!/\p{L}/u.test(word)) return word;
     if (!/[0-9@$€|!+]/u.test(word)) return word;
@@ -226,11 +241,13 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-function stopwordHits(text: string): number {
+function stopwordHits(text: string, words: ReadonlySet<string> = STOPWORDS): number {
   let hits = 0;
-  for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) if (STOPWORDS.has(w)) hits++;
+  for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) if (words.has(w)) hits++;
   return hits;
 }
+
+const reverse = (s: string) => [...s].reverse().join('');
 
 /** Caesar shift by 13 on ASCII letters. */
 export function rot13(text: string): string {
@@ -240,26 +257,49 @@ export function rot13(text: string): string {
   });
 }
 
+// Stopwords as they look encoded, minus those that are stopwords themselves ("be" ↔ "or",
+// "no" ↔ "on", one-letter words), which would count plain English as encoded.
+const encodedSet = (encode: (w: string) => string) =>
+  new Set([...STOPWORDS].map(encode).filter((w) => w.length > 1 && !STOPWORDS.has(w)));
+const ROT13_STOPWORDS = encodedSet(rot13);
+const REVERSED_STOPWORDS = encodedSet(reverse);
+
 const SEGMENT = /[^\n.!?;:"'“”«»()[\]{}]+/g;
 
 /**
  * Segments that read as English only after a transform (rot13, reversal): at least two common
  * words, and more than twice as many as the segment has as sent.
  */
-function transformedSegments(text: string, transform: (s: string) => string, limit: number): string[] {
+function transformedSegments(
+  text: string,
+  transform: (s: string) => string,
+  encodedStopwords: ReadonlySet<string>,
+  limit: number,
+): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(SEGMENT)) {
     const seg = m[0];
-    if (!/[a-z]{2,}/i.test(seg)) continue;
-    const decoded = transform(seg);
-    const after = stopwordHits(decoded);
-    if (after >= 2 && after > 2 * stopwordHits(seg)) found.push(decoded.trim());
+    const after = stopwordHits(seg, encodedStopwords);
+    if (after >= 2 && after > 2 * stopwordHits(seg)) found.push(transform(seg).trim());
     if (found.length >= limit) break;
   }
   return found;
 }
 
+/** Whether the text has a run of `n` non-space characters (prose rarely does: most prompts skip base64). */
+function hasLongRun(text: string, n: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) run = 0;
+    else if (++run >= n) return true;
+  }
+  return false;
+}
+
 const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+// Hex of text: every byte of a printable character starts with a digit nibble (0x20–0x7e).
+const HEX_HINT = /\d[0-9a-fA-F][ :]?\d[0-9a-fA-F][ :]?\d[0-9a-fA-F][ :]?\d[0-9a-fA-F]/;
 const HEX = /(?:[0-9a-fA-F]{2}[ :]?){12,}/g;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -282,6 +322,7 @@ function asReadableText(bytes: Uint8Array): string | undefined {
 /** Base64 (standard or URL-safe) segments that decode to readable text. */
 export function decodeBase64Segments(text: string, limit = 16): string[] {
   const out: string[] = [];
+  if (!hasLongRun(text, 16)) return out;
   for (const m of text.matchAll(BASE64)) {
     const token = m[0];
     // Plain words ("internationalisation") also match the alphabet; real payloads mix case or digits.
@@ -297,6 +338,7 @@ export function decodeBase64Segments(text: string, limit = 16): string[] {
 /** Hex-encoded segments ("69676e6f7265…", "69 67 6e …") that decode to readable text. */
 export function decodeHexSegments(text: string, limit = 16): string[] {
   const out: string[] = [];
+  if (!HEX_HINT.test(text)) return out;
   for (const m of text.matchAll(HEX)) {
     const hex = m[0].replace(/[ :]/g, '');
     if (!/[a-f]/i.test(hex) || hex.length % 2 !== 0) continue;
@@ -329,10 +371,6 @@ export function normaliseText(text: string): { text: string; applied: string[] }
   return { text: current.replace(/\s+/g, ' ').trim(), applied };
 }
 
-function canonical(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
 /**
  * Every text the guard should score for `text`: the text as sent, its normalised form when that
  * differs, and each decoded hidden payload (normalised too). Cheap enough to run on every message:
@@ -344,7 +382,8 @@ export function scanVariants(text: string, options: ScanOptions = {}): ScanVaria
   const variants: ScanVariant[] = [];
   const seen = new Set<string>();
   const add = (t: string, via: string) => {
-    const key = canonical(t);
+    // Exact text (trimmed) as the key: case or spacing differences are rare and cost one more window.
+    const key = t.trim();
     if (!key || seen.has(key)) return;
     seen.add(key);
     variants.push({ text: t, via });
@@ -358,12 +397,23 @@ export function scanVariants(text: string, options: ScanOptions = {}): ScanVaria
     // Encoded payloads are decoded from the text with only invisible characters and full-width
     // forms undone: leetspeak folding would corrupt their digits.
     const light = foldCompatibility(stripInvisible(input));
+    // Counting encoded stopwords ("gur", "naq" for rot13) in the text as sent tells whether any
+    // segment can decode to English, without decoding the segments of every ordinary prompt.
+    let rotHits = 0;
+    let revHits = 0;
+    for (const w of normal.toLowerCase().match(/[a-z]+/g) ?? []) {
+      if (ROT13_STOPWORDS.has(w)) rotHits++;
+      if (REVERSED_STOPWORDS.has(w)) revHits++;
+    }
     const decoders: ReadonlyArray<readonly [string, () => string[]]> = [
       ['unicode-tags', () => decodeUnicodeTags(input)],
       ['base64', () => decodeBase64Segments(light, maxSegments)],
       ['hex', () => decodeHexSegments(light, maxSegments)],
-      ['rot13', () => transformedSegments(normal, rot13, maxSegments)],
-      ['reversed', () => transformedSegments(normal, (s) => [...s].reverse().join(''), maxSegments)],
+      ['rot13', () => (rotHits < 2 ? [] : transformedSegments(normal, rot13, ROT13_STOPWORDS, maxSegments))],
+      [
+        'reversed',
+        () => (revHits < 2 ? [] : transformedSegments(normal, reverse, REVERSED_STOPWORDS, maxSegments)),
+      ],
     ];
     for (const [name, decode] of decoders) {
       for (const decoded of decode()) {
