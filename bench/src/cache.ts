@@ -4,12 +4,32 @@
  * spread over 1,000 scopes. Vectors are synthetic clustered unit vectors of the encoder's
  * dimension. Prints a table and saves JSON under bench/results/.
  *
- *   node bench/dist/src/cache.js [--sizes 1000,10000,100000] [--dimension 256] [--queries 2000]
+ *   node bench/dist/src/cache.js [--mode latency|quality|e2e|all] [--sizes 1000,10000,100000] [--scopes 1,1000] [--dimension 128] [--queries 2000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedStore, type NewEntry } from '@sr/cache-service';
+import {
+  cacheSettings,
+  createCacheMetrics,
+  createCacheService,
+  EmbeddedStore,
+  loadEncoder,
+  SemanticCache,
+  type NewEntry,
+} from '@sr/cache-service';
+import { cachePairs } from '@sr/ml';
+import {
+  cacheLookup,
+  cacheStore,
+  call,
+  createLogger,
+  createMetricsRegistry,
+  exactCacheKey,
+  NatsBus,
+  parseConfig,
+} from '@sr/shared';
+import { startNatsServer } from '@sr/shared/testing';
 
 interface SizeResult {
   entries: number;
@@ -144,15 +164,16 @@ function contentionBaseline(): { p50Ms: number; p99Ms: number } {
 
 export async function runCacheBench(): Promise<SizeResult[]> {
   const sizes = arg('sizes', '1000,10000,100000').split(',').map(Number);
-  const dimension = Number(arg('dimension', '256'));
+  const dimension = Number(arg('dimension', '128'));
   const queries = Number(arg('queries', '2000'));
+  const scopeCounts = arg('scopes', '1,1000').split(',').map(Number);
   const results: SizeResult[] = [];
   console.log(
     `cache bench: dimension ${dimension}, ${queries} queries per size, k=4, HNSW M=16 efC=100 ef=64`,
   );
   console.log('entries  scopes  insert/s  sem p50  sem p99  exact p50  exact p99  heap MB  rss MB  graphs');
   for (const entries of sizes) {
-    for (const scopes of [1, 1000]) {
+    for (const scopes of scopeCounts) {
       if (scopes > entries) continue;
       const r = await measure(entries, scopes, dimension, queries);
       results.push(r);
@@ -181,7 +202,7 @@ export async function runCacheBench(): Promise<SizeResult[]> {
   );
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `cache-${new Date().toISOString().slice(0, 10)}.json`);
+  const file = join(dir, `cache-${sizes.join('-')}-${new Date().toISOString().slice(0, 10)}.json`);
   writeFileSync(
     file,
     `${JSON.stringify({ bench: 'cache', node: process.version, cpus: cpus().length, loadAverage, baseline, dimension, queries, at: new Date().toISOString(), results }, null, 2)}\n`,
@@ -190,8 +211,193 @@ export async function runCacheBench(): Promise<SizeResult[]> {
   return results;
 }
 
+/**
+ * Answer quality through the real lookup path (threshold, verifier, long-query rule) on the
+ * encoder's held-out cache pairs: store `a` in a fresh scope, look `b` up. A hit on a positive
+ * pair is a correct hit; a hit on a negative pair is a wrong answer.
+ */
+export async function runCacheQuality(): Promise<unknown> {
+  const encoderDir = arg('encoder', 'models/encoder');
+  const encoder = await loadEncoder(encoderDir);
+  const pairs = cachePairs(Number(arg('seed', '7')));
+  const thresholds = [...new Set([encoder.calibratedThreshold, 0.8, 0.85, 0.9, 0.92])].sort();
+  const rows = [];
+  console.log(
+    `cache quality: ${pairs.length} held-out pairs (${pairs.filter((p) => p.label === 1).length} paraphrases)`,
+  );
+  console.log('threshold  paraphrase hits  wrong-answer rate (hits on non-paraphrases)  precision');
+  for (const threshold of thresholds) {
+    const config = parseConfig(
+      `defaultModel: a\nmodels: [{ name: a, endpoints: [{ url: http://127.0.0.1:9/v1 }] }]\ncache: { similarityThreshold: ${threshold}, maxEntries: ${pairs.length + 10} }\n`,
+      'bench.yaml',
+      {},
+    );
+    const store = new EmbeddedStore({
+      dimension: encoder.embedder.dimension,
+      embedderId: encoder.embedder.id,
+      maxEntries: pairs.length + 10,
+    });
+    const cache = new SemanticCache({
+      settings: cacheSettings(config),
+      store,
+      embedder: encoder.embedder,
+      verifier: encoder.verifier,
+      metrics: createCacheMetrics(createMetricsRegistry('bench').registry),
+      logger: createLogger({ service: 'bench', level: 'silent' }),
+    });
+    let tp = 0;
+    let fp = 0;
+    const bySource = new Map<string, { n: number; hits: number }>();
+    for (const [i, p] of pairs.entries()) {
+      const scope = hex64(i + 1);
+      const put = await cache.store({
+        scope,
+        exactKey: exactCacheKey(scope, p.a),
+        query: p.a,
+        tenant: 't',
+        model: 'auto',
+        response: {
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'x' } }],
+        },
+      });
+      if (put.status !== 'stored') continue;
+      const r = await cache.lookup({ scope, exactKey: exactCacheKey(scope, p.b), query: p.b });
+      const hit = r.status === 'hit';
+      if (hit && p.label === 1) tp++;
+      if (hit && p.label === 0) fp++;
+      const s = bySource.get(p.source) ?? { n: 0, hits: 0 };
+      s.n++;
+      if (hit) s.hits++;
+      bySource.set(p.source, s);
+    }
+    const positives = pairs.filter((p) => p.label === 1).length;
+    const negatives = pairs.length - positives;
+    const row = {
+      threshold,
+      paraphraseHitRate: round(tp / positives),
+      wrongAnswerRate: round(fp / negatives),
+      precision: round(tp / Math.max(1, tp + fp)),
+      hitRateBySource: Object.fromEntries([...bySource].map(([k, v]) => [k, round(v.hits / v.n)])),
+    };
+    rows.push(row);
+    console.log(
+      `${String(threshold).padStart(9)}  ${String(row.paraphraseHitRate).padStart(15)}  ${String(row.wrongAnswerRate).padStart(44)}  ${String(row.precision).padStart(9)}`,
+    );
+  }
+  await encoder.close();
+  return {
+    encoder: encoder.embedder.id,
+    calibratedThreshold: encoder.calibratedThreshold,
+    pairs: pairs.length,
+    rows,
+  };
+}
+
+/** Lookup round trips over a real nats-server to the cache service with the real encoder. */
+export async function runCacheE2e(): Promise<unknown> {
+  const entries = Number(arg('e2e-entries', '1000'));
+  const n = Number(arg('e2e-requests', '2000'));
+  const nats = await startNatsServer();
+  const serviceBus = await NatsBus.connect({ url: nats.url, name: 'bench-cache' });
+  const client = await NatsBus.connect({ url: nats.url, name: 'bench-client' });
+  const config = parseConfig(
+    `defaultModel: a\nmodels: [{ name: a, endpoints: [{ url: http://127.0.0.1:9/v1 }] }]\ncache: { maxEntries: ${entries * 2} }\nclassifiers: { encoderDir: ${arg('encoder', 'models/encoder')} }\n`,
+    'bench.yaml',
+    {},
+  );
+  const service = createCacheService({
+    config,
+    bus: serviceBus,
+    logger: createLogger({ service: 'bench', level: 'silent' }),
+    registry: createMetricsRegistry('bench').registry,
+  });
+  await service.start();
+  const scope = hex64(42);
+  const topics = [
+    'reset my password',
+    'cancel my order',
+    'change the shipping address',
+    'track a parcel',
+    'update billing details',
+  ];
+  const question = (i: number) => `How do I ${topics[i % topics.length]} for account number ${i}?`;
+  for (let i = 0; i < entries; i++) {
+    await call(
+      client,
+      cacheStore,
+      {
+        scope,
+        exactKey: exactCacheKey(scope, question(i)),
+        query: question(i),
+        tenant: 't',
+        model: 'auto',
+        response: {
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: `answer ${i}` } }],
+        },
+      },
+      { timeoutMs: 5000 },
+    );
+  }
+  const kinds = {
+    exact: (i: number) => question(i % entries),
+    semantic: (i: number) => `how can I ${topics[i % topics.length]} for account number ${i % entries}`,
+    miss: (i: number) => `What is the weather in city ${i}?`,
+  };
+  const out: Record<string, { p50Ms: number; p99Ms: number; hitRate: number }> = {};
+  for (const [kind, make] of Object.entries(kinds)) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const query = make(i);
+      const s = process.hrtime.bigint();
+      const r = await call(
+        client,
+        cacheLookup,
+        { scope, exactKey: exactCacheKey(scope, query), query },
+        { timeoutMs: 5000 },
+      );
+      times.push(Number(process.hrtime.bigint() - s) / 1e6);
+      if (r.status === 'hit') hits++;
+    }
+    times.sort((a, b) => a - b);
+    out[kind] = {
+      p50Ms: round(percentile(times, 0.5)),
+      p99Ms: round(percentile(times, 0.99)),
+      hitRate: round(hits / n),
+    };
+    console.log(
+      `e2e over NATS, ${kind.padEnd(8)} lookups: p50 ${out[kind]!.p50Ms} ms, p99 ${out[kind]!.p99Ms} ms, hit rate ${out[kind]!.hitRate}`,
+    );
+  }
+  await service.shutdown();
+  await serviceBus.close();
+  await client.close();
+  await nats.stop();
+  return { entries, requests: n, ...out };
+}
+
+async function runAll(): Promise<void> {
+  const mode = arg('mode', 'latency');
+  const report: Record<string, unknown> = {};
+  if (mode === 'latency' || mode === 'all') report.latency = await runCacheBench();
+  if (mode === 'quality' || mode === 'all') report.quality = await runCacheQuality();
+  if (mode === 'e2e' || mode === 'all') report.e2e = await runCacheE2e();
+  if (mode !== 'latency') {
+    const dir = join(process.cwd(), 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `cache-${mode}-${new Date().toISOString().slice(0, 10)}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ bench: 'cache', mode, at: new Date().toISOString(), loadAverage: loadavg(), ...report }, null, 2)}\n`,
+    );
+    console.log(`saved ${file}`);
+  }
+}
+
 if (require.main === module) {
-  runCacheBench().catch((err: unknown) => {
+  runAll().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

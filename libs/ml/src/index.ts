@@ -36,6 +36,7 @@ export {
   createSession,
   availableExecutionProviders,
   TextClassifier,
+  ClassifierSet,
 } from './runtime';
 export type {
   MlErrorCode,
@@ -47,6 +48,7 @@ export type {
   SessionOptions,
   Prediction,
   TextClassifierOptions,
+  LabelScore,
 } from './runtime';
 
 // Text featurisation
@@ -104,3 +106,5 @@ export type { EvalSection, SectionResult, SummaryRow, Gate } from './eval/sectio
 // Built-in tasks
 export { DOMAIN_LABELS } from './tasks/domain-data';
 export { INTENT_LABELS } from './tasks/intent-data';
+export { cachePairs } from './encoder/evaluate';
+export type { LabelledPair } from './encoder/train/data';

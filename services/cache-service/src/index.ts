@@ -138,6 +138,8 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
 }
 
 export { SemanticCache, type StoreOutcome, type CacheCounters } from './semantic-cache';
+export { loadEncoder, type LoadedEncoder } from './encoder';
+export { createCacheMetrics, type CacheMetrics } from './metrics';
 export { cacheSettings, type CacheSettings } from './settings';
 export { EmbeddedStore, type EmbeddedStoreOptions } from './stores/embedded/store';
 export { QdrantStore, type QdrantStoreOptions } from './stores/qdrant/store';

@@ -23,6 +23,7 @@ describe('cache service over the in-process bus', () => {
   let lines: string[];
   let registry: ReturnType<typeof createMetricsRegistry>['registry'];
 
+  let embedderWindow = 40;
   async function start(cacheYaml = '', store?: CacheStore) {
     bus = new InProcessBus();
     clock = 1_700_000_000_000;
@@ -34,7 +35,7 @@ describe('cache service over the in-process bus', () => {
       bus,
       logger: log.logger,
       registry,
-      embedder: new HashingTestEmbedder(64, 40),
+      embedder: new HashingTestEmbedder(64, embedderWindow),
       verifier: new NumbersTestVerifier(),
       store,
       now: () => clock,
@@ -134,6 +135,32 @@ describe('cache service over the in-process bus', () => {
     // The same long text still hits exactly.
     const same = await call(bus, cacheLookup, lookupReq({ query: `${prefix} then answer about cats` }), opts);
     expect(same).toMatchObject({ status: 'hit', kind: 'exact' });
+  });
+
+  it('keeps long queries exact-only even with an encoder that reads the whole text', async () => {
+    embedderWindow = 100_000; // reads everything: only the token rule can catch these
+    await start();
+    embedderWindow = 40;
+    const long = (tail: string) => `${'lorem ipsum dolor sit amet '.repeat(110)} ${tail}`;
+    await call(bus, cacheStore, storeReq({ query: long('about Europe') }, 'eu'), opts);
+    const other = await call(
+      bus,
+      cacheLookup,
+      lookupReq({ query: long('about Asia') }, { similarityThreshold: 0 }),
+      opts,
+    );
+    expect(other).toEqual({ status: 'miss', reason: 'query-too-long' });
+    // A short query never matches a long entry either, whatever the threshold.
+    await call(bus, cacheStore, storeReq({ query: 'lorem ipsum' }, 'short'), opts);
+    const short = await call(
+      bus,
+      cacheLookup,
+      lookupReq({ query: 'lorem ipsum dolor' }, { similarityThreshold: 0 }),
+      opts,
+    );
+    expect(short).toMatchObject({ status: 'hit', entryId: expect.any(String) });
+    if (short.status === 'hit')
+      expect(short.response.choices[0]!.message).toMatchObject({ content: 'short' });
   });
 
   it('expires entries after their TTL', async () => {
