@@ -40,6 +40,8 @@ export interface Bus {
   readonly kind: 'nats' | 'in-process';
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage>;
   subscribe(subject: string, handler: Handler, options?: SubscribeOptions): Subscription;
+  /** Resolves once the server has seen every subscription made so far (then the worker is reachable). */
+  flush(): Promise<void>;
   /** Drains subscriptions, then closes the connection. */
   close(): Promise<void>;
 }

@@ -73,6 +73,10 @@ export class InProcessBus implements Bus {
     };
   }
 
+  async flush(): Promise<void> {
+    // Subscriptions take effect immediately in process.
+  }
+
   private pick(subject: string): Member[] {
     const picked: Member[] = [];
     for (const group of this.groups.get(subject)?.values() ?? []) {

@@ -155,6 +155,10 @@ export class NatsBus implements Bus {
     return subscription;
   }
 
+  async flush(): Promise<void> {
+    await this.connection.flush();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.subs].map((s) => s.drain()));
     if (!this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());

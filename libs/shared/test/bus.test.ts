@@ -1,0 +1,4 @@
+import { InProcessBus } from '../src';
+import { busContract } from './bus-contract';
+
+busContract('in-process', async () => new InProcessBus());
