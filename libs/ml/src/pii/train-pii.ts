@@ -12,6 +12,7 @@ import { generateFakerSentences } from './faker-sentences';
 import { MODEL_ENTITY_TYPES, bioLabels } from './labels';
 import { encodeExamples, trainTagger } from './trainer';
 import { saveTaggerModel } from './export';
+import { loadNegatives } from './negatives';
 
 export interface TrainPiiOptions {
   outDir: string;
@@ -49,15 +50,17 @@ export async function trainPiiModel(
     seed,
     loadPresidioPools(root),
   );
+  const negatives = loadNegatives(root, { banking: 3000, codegen: 3000, stem: 2000, numeric: 4000 }, seed);
   const labels = bioLabels(MODEL_ENTITY_TYPES);
   // WNUT tweets are noisy and sparsely annotated; a lower weight keeps them from dragging precision down.
   const examples: (PiiExample & { weight?: number })[] = [
     ...presidio.train,
     ...faker,
     ...wnut.train.map((e) => ({ ...e, weight: 0.5 })),
+    ...negatives,
   ];
   log(
-    `pii: ${presidio.train.length} presidio train, ${faker.length} faker (from ${trainTemplates.length}/${templates.length} templates), ${wnut.train.length} wnut17; held out ${presidio.test.length} presidio sentences`,
+    `pii: ${presidio.train.length} presidio train, ${faker.length} faker (from ${trainTemplates.length}/${templates.length} templates), ${wnut.train.length} wnut17, ${negatives.length} entity-free; held out ${presidio.test.length} presidio sentences`,
   );
   const buckets = options.buckets ?? 1 << 18;
   const encoded = encodeExamples(examples, labels, buckets);
@@ -80,6 +83,7 @@ export async function trainPiiModel(
       presidioTrain: presidio.train.length,
       fakerSentences: faker.length,
       wnutTrain: wnut.train.length,
+      negatives: negatives.length,
       split,
       epochs,
       seed,

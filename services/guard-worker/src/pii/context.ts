@@ -3,6 +3,12 @@ import type { PiiSpan } from './types';
 /** Words that make a nearby match more likely to be the entity (Presidio's context enhancement). */
 export const CONTEXT_WORDS: Readonly<Record<string, readonly string[]>> = {
   PHONE_NUMBER: [
+    'desk',
+    'home',
+    'work',
+    'hotline',
+    'telefon',
+    'phone-number',
     'phone',
     'telephone',
     'tel',
@@ -101,18 +107,43 @@ export const NEGATIVE_WORDS: readonly string[] = [
   'rpm',
   'pages',
   'edition',
+  'issn',
+  'api',
+  'firmware',
+  'kernel',
+  'prime',
+  'root',
+  'digits',
+  'round',
+  'latitude',
+  'longitude',
+  'port',
+  'zip',
+  'postcode',
+  'zipcode',
+  'cep',
+  'postal',
 ];
 
 const NUMERIC_TYPES = new Set(['PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IP_ADDRESS', 'DATE_TIME']);
 
-const WORD_RE = /[\p{L}\p{N}#-]+/gu;
+const WORD_RE = /[\p{L}\p{N}#]+(?:-[\p{L}\p{N}]+)*/gu;
+
+// Context stops at sentence ends, so "…call 432 03 163. Order 7" does not mix the two sentences.
+const SENTENCE_END = /[.!?;](?:\s|$)|\n/g;
 
 function wordsAround(text: string, start: number, end: number, before: number, after: number): string[] {
-  const left = [...text.slice(Math.max(0, start - 80), start).matchAll(WORD_RE)].map((m) =>
-    m[0].toLowerCase(),
-  );
-  const right = [...text.slice(end, end + 40).matchAll(WORD_RE)].map((m) => m[0].toLowerCase());
-  return [...left.slice(-before), ...right.slice(0, after)];
+  let left = text.slice(Math.max(0, start - 80), start);
+  const ends = [...left.matchAll(SENTENCE_END)];
+  if (ends.length > 0) {
+    const last = ends[ends.length - 1]!;
+    left = left.slice(last.index + last[0].length);
+  }
+  let right = text.slice(end, end + 40);
+  const stop = right.search(SENTENCE_END);
+  if (stop >= 0) right = right.slice(0, stop);
+  const words = (s: string): string[] => [...s.matchAll(WORD_RE)].map((m) => m[0].toLowerCase());
+  return [...words(left).slice(-before), ...words(right).slice(0, after)];
 }
 
 export interface ContextOptions {
@@ -123,6 +154,8 @@ export interface ContextOptions {
   /** Words inspected before / after the match. */
   windowBefore?: number;
   windowAfter?: number;
+  /** Only apply negative words (used for model spans, whose scores already reflect context). */
+  negativeOnly?: boolean;
 }
 
 /** Applies context words (raise) and negative words (lower) to recognizer candidates. */
@@ -139,12 +172,13 @@ export function applyContext(
     const words = wordsAround(text, s.start, s.end, before, after);
     const positive = CONTEXT_WORDS[s.type] ?? [];
     let score = s.score;
+    // A negative word wins over a positive one: in "order number 100234" the number is an id.
+    const hasNegative = NUMERIC_TYPES.has(s.type) && words.some((w) => NEGATIVE_WORDS.includes(w));
     const hasPositive = words.some(
       (w) => positive.includes(w) || positive.some((p) => w.startsWith(p) && p.length >= 4),
     );
-    if (hasPositive) score = Math.min(1, score + boost);
-    else if (NUMERIC_TYPES.has(s.type) && words.some((w) => NEGATIVE_WORDS.includes(w)))
-      score = Math.max(0, score - penalty);
+    if (hasNegative) score = Math.max(0, score - penalty);
+    else if (hasPositive && !options.negativeOnly) score = Math.min(1, score + boost);
     return score === s.score ? s : { ...s, score };
   });
 }

@@ -1,6 +1,7 @@
 import { PiiEntityModel, MODEL_ENTITY_TYPES } from '@sr/ml';
 import { applyContext } from './context';
 import { mergeSpans } from './merge';
+import { isPublicFigure, publicFigureRanges, weakDateFactor } from './public-entities';
 import {
   createPhoneRecognizer,
   creditCardRecognizer,
@@ -15,6 +16,18 @@ import { redact, restore } from './redact';
 import type { RedactionMapping, RedactionResult } from './redact';
 import { PATTERN_ENTITY_TYPES } from './types';
 import type { PiiSpan, Recognizer } from './types';
+
+// Types confirmed by a checksum or a strict layout. libphonenumber accepts almost any digit run in
+// some region, so a phone reading never beats one of these on the same characters.
+const VALIDATED_TYPES = new Set(['CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS', 'EMAIL_ADDRESS']);
+
+function preferValidated(spans: readonly PiiSpan[]): PiiSpan[] {
+  const strong = spans.filter((s) => VALIDATED_TYPES.has(s.type));
+  if (strong.length === 0) return [...spans];
+  return spans.filter(
+    (s) => s.type !== 'PHONE_NUMBER' || !strong.some((v) => s.start < v.end && s.end > v.start),
+  );
+}
 
 /** Every entity type the detector can report. */
 export const SUPPORTED_ENTITY_TYPES: readonly string[] = [
@@ -32,6 +45,11 @@ export interface PiiDetectorOptions {
   regions?: readonly string[];
   /** Copy each span's text into `text` (it is PII: never log the result). */
   includeText?: boolean;
+  /**
+   * Drop PERSON spans that name well-known public or historical figures (default true): asking about
+   * Napoleon is not sharing personal data.
+   */
+  ignorePublicFigures?: boolean;
 }
 
 /**
@@ -46,6 +64,7 @@ export class PiiDetector {
     private readonly types: ReadonlySet<string>,
     private readonly threshold: (type: string) => number,
     private readonly includeText: boolean,
+    private readonly ignorePublicFigures: boolean,
   ) {}
 
   static async create(options: PiiDetectorOptions = {}): Promise<PiiDetector> {
@@ -83,6 +102,7 @@ export class PiiDetector {
       types,
       threshold,
       options.includeText ?? false,
+      options.ignorePublicFigures ?? true,
     );
   }
 
@@ -112,9 +132,22 @@ export class PiiDetector {
         text,
         this.recognizers.flatMap((r) => r.find(text)),
       );
-      for (const s of modelSpans[i]!) if (this.types.has(s.type)) candidates.push({ ...s });
+      const publicRanges = this.ignorePublicFigures ? publicFigureRanges(text) : [];
+      const fromModel: PiiSpan[] = [];
+      for (const s of modelSpans[i]!) {
+        if (!this.types.has(s.type)) continue;
+        if (publicRanges.some(([a, b]) => s.start < b && s.end > a)) continue;
+        if (s.type === 'PERSON' && this.ignorePublicFigures && isPublicFigure(text.slice(s.start, s.end)))
+          continue;
+        const factor = s.type === 'DATE_TIME' ? weakDateFactor(text, s) : 1;
+        fromModel.push({ ...s, score: s.score * factor });
+      }
+      candidates.push(...applyContext(text, fromModel, { negativeOnly: true }));
       const passing = candidates.filter((s) => s.score >= this.threshold(s.type));
-      const merged = mergeSpans(passing).map((s) => ({ ...s, score: Math.round(s.score * 1e4) / 1e4 }));
+      const merged = mergeSpans(preferValidated(passing)).map((s) => ({
+        ...s,
+        score: Math.round(s.score * 1e4) / 1e4,
+      }));
       return this.includeText ? merged.map((s) => ({ ...s, text: text.slice(s.start, s.end) })) : merged;
     });
   }

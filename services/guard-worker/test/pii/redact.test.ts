@@ -75,9 +75,9 @@ describe('applyContext', () => {
       span('PHONE_NUMBER', 35, 45, 0.6),
     ]);
     expect(withCtx!.score).toBeCloseTo(0.75);
-    // "number" is a phone context word, so it wins over "order"; without it the penalty applies
-    const [penalised] = applyContext('order 432 03 164', [span('PHONE_NUMBER', 6, 16, 0.6)]);
-    expect(withNeg!.score).toBeCloseTo(0.95);
-    expect(penalised!.score).toBeCloseTo(0.2);
+    // "order" marks an id: it wins over the phone context word "number" right next to it
+    expect(withNeg!.score).toBeCloseTo(0.2);
+    const [modelSpan] = applyContext(text, [span('PHONE_NUMBER', 10, 20, 0.4)], { negativeOnly: true });
+    expect(modelSpan!.score).toBeCloseTo(0.4);
   });
 });

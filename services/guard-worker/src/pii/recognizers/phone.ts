@@ -79,9 +79,12 @@ export function createPhoneRecognizer(regions: readonly string[] = DEFAULT_PHONE
         const chunk = m[0];
         const digits = chunk.replace(/\D/g, '');
         if (digits.length < 6 || digits.length > 17 || DATE_LIKE.test(chunk.trim())) continue;
+        if (!plausibleLayout(chunk, digits)) continue;
         const best = bestParse(chunk, countries);
         if (!best) continue;
-        const score = best.valid ? (best.international ? 0.75 : 0.6) : 0.4;
+        // A leading + (or 00) is strong evidence on its own, even when the number is not valid
+        // in libphonenumber's metadata (many fake or new ranges are merely "possible").
+        const score = best.valid ? (best.international ? 0.75 : 0.6) : best.international ? 0.5 : 0.4;
         out.push({ type: 'PHONE_NUMBER', start: m.index + best.start, end: m.index + best.end, score });
       }
       return out;
@@ -89,15 +92,38 @@ export function createPhoneRecognizer(regions: readonly string[] = DEFAULT_PHONE
   };
 }
 
+/**
+ * Rejects layouts phone numbers do not use: a bare run of fewer than ten digits (ids, counts, primes),
+ * decimals ("48.8584"), and dotted groups that are not 2-4 digits each (versions, IPs).
+ */
+function plausibleLayout(chunk: string, digits: string): boolean {
+  const trimmed = chunk.trim();
+  if (!/^[+(]/.test(trimmed) && /^\d+$/.test(trimmed) && digits.length < 10) return false;
+  // Short numbers without a country code are too often ids or house numbers ("58 2347").
+  if (!/^(\+|\(\+|00)/.test(trimmed) && digits.length < 7) return false;
+  // SSN (3-2-4) and postcode (5-3, 5-4) layouts are not phone layouts.
+  if (/^\d{3}[- ]\d{2}[- ]\d{4}$/.test(trimmed) || /^\d{5}-\d{3,4}$/.test(trimmed)) return false;
+  if (trimmed.includes('.')) {
+    if (/^\d+\.\d+$/.test(trimmed)) return false;
+    const groups = trimmed.replace(/^\+/, '').split(/[.\s-]+/);
+    if (groups.some((g) => !/^\(?\d{2,4}\)?$/.test(g))) return false;
+  }
+  return true;
+}
+
 function bestParse(chunk: string, countries: readonly CountryCode[]): Found | undefined {
   let possible: Found | undefined;
-  const international = /^\(?\+/.test(chunk);
+  // "00" is the international call prefix in most of the world: read "0044 20…" as "+44 20…".
+  const idd = /^00[1-9]/.test(chunk);
+  const text = idd ? `+${chunk.slice(2)}` : chunk;
+  const shift = idd ? 1 : 0;
+  const international = idd || /^\(?\+/.test(chunk);
   const tries: readonly (CountryCode | undefined)[] = international ? [undefined] : countries;
   for (const country of tries) {
     let found;
     try {
       found = findPhoneNumbersInText(
-        chunk,
+        text,
         country ? { defaultCountry: country, extended: true } : { extended: true },
       );
     } catch {
@@ -105,9 +131,11 @@ function bestParse(chunk: string, countries: readonly CountryCode[]): Found | un
     }
     for (const f of found) {
       // The number must cover most of the candidate, so a date or an id with a phone-like tail is skipped.
-      const covered = chunk.slice(f.startsAt, f.endsAt).replace(/\D/g, '').length;
-      if (covered < chunk.replace(/\D/g, '').length - 1) continue;
-      const hit = { start: f.startsAt, end: f.endsAt, valid: f.number.isValid(), international };
+      const covered = text.slice(f.startsAt, f.endsAt).replace(/\D/g, '').length;
+      if (covered < text.replace(/\D/g, '').length - 1) continue;
+      // Offsets map back to the original chunk ("+" replaced "00": one character shorter).
+      const start = f.startsAt === 0 ? 0 : f.startsAt + shift;
+      const hit = { start, end: f.endsAt + shift, valid: f.number.isValid(), international };
       if (hit.valid) return hit;
       if (!possible && f.number.isPossible()) possible = hit;
     }
