@@ -3,7 +3,12 @@
  * sequences against the real server and the real pipeline, whose bus calls go over a real
  * InProcessBus to TEST DOUBLES of the workers (worker-doubles.ts) on the real subjects.
  */
-import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  status as grpcStatus,
+  type ClientDuplexStream,
+} from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
 import { createLogger, parseConfig, type RouterConfig } from '@sr/shared';
 import { InProcessBus } from '@sr/shared/testing';
@@ -560,6 +565,39 @@ describe('protocol errors and cancellation', () => {
     const st = await s.status;
     expect(st.code).toBe(grpcStatus.INVALID_ARGUMENT);
     expect(st.details).toContain(details);
+  });
+
+  it('answers bytes that are not a ProcessingRequest with a gRPC error, and keeps serving', async () => {
+    const raw = (b: Buffer) => b;
+    const Raw = makeGenericClientConstructor(
+      {
+        Process: {
+          path: '/envoy.service.ext_proc.v3.ExternalProcessor/Process',
+          requestStream: true,
+          responseStream: true,
+          requestSerialize: raw,
+          requestDeserialize: raw,
+          responseSerialize: raw,
+          responseDeserialize: raw,
+          originalName: 'Process',
+        },
+      },
+      'ExternalProcessor',
+    );
+    const rawClient = new Raw(`127.0.0.1:${server.port}`, credentials.createInsecure()) as unknown as {
+      Process(): ClientDuplexStream<Buffer, Buffer>;
+      close(): void;
+    };
+    const call = rawClient.Process();
+    call.on('error', () => undefined);
+    const st = new Promise<{ code: number }>((resolve) => call.on('status', resolve));
+    // A length-delimited field 15 whose length runs past the end of the message.
+    call.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+    expect((await st).code).toBe(grpcStatus.INTERNAL);
+    rawClient.close();
+    const next = open();
+    next.send(requestHeaders({ ':method': 'GET', ':path': '/v1/models' }, { endOfStream: true }));
+    expect(immediate(await next.next()).status).toBe(200);
   });
 
   it('ends the stream with INVALID_ARGUMENT on duplicate request headers', async () => {
