@@ -26,6 +26,5 @@ export function createStore(
     embedderId: embedder.id,
     maxEntries: settings.maxEntries,
     persistPath: settings.persistPath,
-    logger,
   });
 }

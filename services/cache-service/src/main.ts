@@ -33,12 +33,20 @@ async function main(): Promise<void> {
   );
   // No embedder passed: the service loads the encoder in `classifiers.encoderDir` at start.
   const service = createCacheService({ config, bus, logger, registry });
-  const host = new ServiceHost({ name: 'cache-service', logger, registry, listen: config.listeners.metrics });
+  let started = false;
+  const host = new ServiceHost({
+    name: 'cache-service',
+    logger,
+    registry,
+    listen: config.listeners.metrics,
+    readiness: () => started,
+  });
   // Hooks run last-registered first: drain, snapshot and release the encoder, then close the bus.
   host.onShutdown(() => bus.close());
   host.onShutdown(() => service.shutdown());
   host.handleSignals();
   await service.start();
+  started = true;
   const port = await host.listen();
   logger.info({ metricsPort: port, backend: service.store.backend }, 'cache service ready');
   process.stdout.write(`ready metrics=${port}\n`);

@@ -1,4 +1,3 @@
-import type { Logger } from '@sr/shared';
 import type { CacheEntry, CacheStore, Candidate, NewEntry, OpenReport, PutResult } from '../../types';
 import { normalised } from '../../vectors';
 import {
@@ -19,7 +18,6 @@ export interface EmbeddedStoreOptions {
   /** Snapshot file; omit to keep the cache in memory only. */
   persistPath?: string | undefined;
   hnsw?: Partial<HnswParams>;
-  logger?: Logger;
 }
 
 type Entry = CacheEntry & { label: number };
@@ -61,11 +59,8 @@ export class EmbeddedStore implements CacheStore {
         outcome = { status: 'unusable', reason: 'index-unreadable' };
       }
     }
+    // Reported by the caller (the service logs and counts it).
     const movedTo = moveAside(path, Date.now());
-    this.options.logger?.warn(
-      { reason: outcome.reason, movedTo },
-      'cache persistence file unusable; moved aside',
-    );
     return { status: 'moved-aside', reason: outcome.reason, movedTo };
   }
 
