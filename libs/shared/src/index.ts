@@ -18,6 +18,7 @@ export {
 } from './config/schema';
 export { parseConfig, loadConfigFile, ConfigError, type ConfigProblem } from './config/load';
 export { ConfigStore, type ConfigStoreOptions, type ReloadOutcome } from './config/watch';
+export { configKeyPaths } from './config/keys';
 export {
   BUS_HEADERS,
   type Bus,

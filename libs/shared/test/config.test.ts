@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, symlinkSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigStore, loadConfigFile, parseConfig, type ConfigError } from '../src';
+import { ConfigStore, configKeyPaths, loadConfigFile, parseConfig, type ConfigError } from '../src';
 
 const MINIMAL = `
 defaultModel: a
@@ -156,5 +156,13 @@ describe('config hot reload', () => {
     } finally {
       store.stop();
     }
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('documents every config key', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8');
+    const missing = configKeyPaths().filter((key) => !doc.includes(`\`${key}\``));
+    expect(missing).toEqual([]);
   });
 });
