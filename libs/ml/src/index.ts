@@ -80,7 +80,13 @@ export type { EntitySpan, LabelledSpan, PiiExample, PiiSplitMode, Prf, PrfByType
 export { SentenceEncoder } from './encoder/sentence-encoder';
 export type { SentenceEncoderOptions, EncoderThresholds } from './encoder/sentence-encoder';
 export { verifySimilarPair } from './similarity/verify';
-export type { VerifyResult, VerifyReason } from './similarity/verify';
+export type { VerifyResult, VerifyReason, VerifyOptions } from './similarity/verify';
+export { EmbeddingCategoryMatcher } from './encoder/category-matcher';
+export type { TextEmbedder, CategoryDefinition, CategoryMatch, CategoryMatcherOptions, CategoryScoring } from './encoder/category-matcher';
+export { ToolRanker } from './tool-ranking/tool-ranker';
+export type { RankedTool, ToolSelection, ToolRankerOptions } from './tool-ranking/tool-ranker';
+export { toolText, splitIdentifier } from './tool-ranking/tool-text';
+export type { OpenAiTool } from './tool-ranking/tool-text';
 
 // Training (task registry, trainer) and evaluation building blocks, for other model packages
 export { trainFastText, predictProba, idfWeights } from './train/fasttext';
@@ -106,5 +112,3 @@ export type { EvalSection, SectionResult, SummaryRow, Gate } from './eval/sectio
 // Built-in tasks
 export { DOMAIN_LABELS } from './tasks/domain-data';
 export { INTENT_LABELS } from './tasks/intent-data';
-export { cachePairs } from './encoder/evaluate';
-export type { LabelledPair } from './encoder/train/data';

@@ -11,6 +11,11 @@ export interface BagClassifierWeights {
   /** Output bias [classes]. */
   readonly bias: Float32Array;
   readonly classes: number;
+  /**
+   * Optional per-row pooling weight [rows] (e.g. IDF): the bag is then the weighted mean
+   * Σ wᵢ·eᵢ / Σ wᵢ instead of the plain mean.
+   */
+  readonly rowWeights?: Float32Array;
 }
 
 export interface BagClassifierOptions {
@@ -67,7 +72,12 @@ export function buildBagClassifier(
   } else {
     emb = g.gather(g.initializer('embeddings', weights.embeddings, [rows, dim]), ids);
   }
-  const pooled = g.maskedPool(emb, mask, true);
+  // The pooling weights: the mask itself, or the mask times each row's weight.
+  const pool =
+    weights.rowWeights === undefined
+      ? mask
+      : g.mul(mask, g.gather(g.initializer('row_weight', weights.rowWeights, [rows]), ids));
+  const pooled = g.maskedPool(emb, pool, true, weights.rowWeights === undefined ? 1 : 1e-6);
   const logits = g.linear(
     pooled,
     g.initializer('head_weight', weights.weight, [dim, classes]),

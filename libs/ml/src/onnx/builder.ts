@@ -237,12 +237,12 @@ export class GraphBuilder {
   /**
    * EmbeddingBag-style pooling: `emb` is [batch, len, dim], `mask` [batch, len] float (1 = token,
    * 0 = padding, or any per-token weight). Returns the masked sum, or the mean when `mean` is set
-   * (divided by the mask total, floored at 1 so an empty row gives zeros instead of NaN).
+   * (divided by the mask total, floored at `minCount` so an empty row gives zeros, not NaN).
    */
-  maskedPool(emb: string, mask: string, mean = true): string {
+  maskedPool(emb: string, mask: string, mean = true, minCount = 1): string {
     const summed = this.reduceSum(this.mul(emb, this.unsqueeze(mask, [-1])), [1]);
     if (!mean) return summed;
-    const count = this.max(this.reduceSum(mask, [1], true), this.scalar(1));
+    const count = this.max(this.reduceSum(mask, [1], true), this.scalar(minCount));
     return this.div(summed, count);
   }
 

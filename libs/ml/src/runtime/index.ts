@@ -8,3 +8,5 @@ export { createSession, availableExecutionProviders } from './session';
 export type { ExecutionProvider, SessionOptions } from './session';
 export { TextClassifier } from './text-classifier';
 export type { Prediction, TextClassifierOptions } from './text-classifier';
+export { ClassifierSet } from './classifier-set';
+export type { LabelScore } from './classifier-set';

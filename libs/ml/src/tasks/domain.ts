@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import type { BagTaskSpec } from '../train/bag-task';
+import { datasetsDir, repoRoot } from '../train/paths';
+import { readJsonl } from '../train/readers';
+import type { LabeledText } from '../train/task';
+import { generateDomainQuestions, wrapQuestions } from './domain-generated';
+import { DOMAIN_LABELS, loadClinc, loadMathAndCode, loadMmlu, loadMmluPro } from './domain-data';
+
+/** The hand-written everyday questions (never trained on). */
+export function domainNaturalEval(): LabeledText[] {
+  return readJsonl<{ text: string; label: string }>(
+    join(repoRoot(), 'libs/ml/eval-data/domain-natural.jsonl'),
+  ).map((r) => ({ ...r, source: 'own-natural' }));
+}
+
+export const DOMAIN_SPLIT = { testFraction: 0.2, salt: 'domain-v1' } as const;
+
+export const domainSpec: BagTaskSpec = {
+  name: 'domain',
+  description:
+    'Domain of a prompt: the 14 MMLU-Pro categories (hashed word/char n-grams, embedding bag, linear head)',
+  labels: DOMAIN_LABELS,
+  featurizer: {
+    type: 'hashed-ngrams',
+    buckets: 1 << 18,
+    wordNgrams: 2,
+    charMin: 3,
+    charMax: 5,
+    maxFeatures: 1024,
+    seed: 17,
+  },
+  hyper: { dim: 32, epochs: 15, lr: 0.5, storage: 'int8', balanceClasses: true },
+  split: DOMAIN_SPLIT,
+  seed: 42,
+  load() {
+    const root = datasetsDir();
+    // MMLU-Pro first: dedupe keeps the first copy, so MMLU duplicates of its questions fold into it.
+    const env = (k: string, d: number): number => Number(process.env[k] ?? d);
+    const base = [
+      ...loadMmluPro(root, env('SR_DOMAIN_OPTIONS', 1) === 1),
+      ...loadMmlu(root),
+      ...loadClinc(root, env('SR_DOMAIN_CLINC', 25)),
+      ...loadMathAndCode(root, 400),
+    ];
+    const exam = base.filter((i) => i.source === 'mmlu_pro' || i.source === 'mmlu');
+    const items = [
+      ...base,
+      ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 6)),
+      ...wrapQuestions(exam, 11, env('SR_DOMAIN_WRAP', 0.3)),
+    ];
+    const count = (s: string): number => items.filter((i) => i.source === s).length;
+    return {
+      items,
+      sources: [
+        { name: 'MMLU-Pro', path: 'a_domain/mmlu_pro', rows: count('mmlu_pro'), license: 'Apache-2.0 / MIT' },
+        {
+          name: 'MMLU (hendrycks)',
+          path: 'a_domain/mmlu_hendrycks_via_MLILAB-FedLLM',
+          rows: count('mmlu'),
+          license: 'MIT',
+        },
+        {
+          name: 'CLINC150',
+          path: 'a_domain/clinc150_oos_eval',
+          rows: count('clinc150'),
+          license: 'CC-BY-3.0',
+        },
+        { name: 'GSM8K', path: 'a_domain/gsm8k_openai', rows: count('gsm8k'), license: 'MIT' },
+        {
+          name: 'GPTeacher codegen',
+          path: 'a_domain/gpteacher',
+          rows: count('gpteacher-codegen'),
+          license: 'MIT',
+        },
+        {
+          name: 'generated topic questions (libs/ml/src/tasks/domain-generated.ts)',
+          path: 'generated',
+          rows: count('generated-topics'),
+          license: 'Apache-2.0 (this repo)',
+        },
+      ],
+    };
+  },
+  slices: [{ name: 'mmluProHeldOut', filter: (i) => i.source === 'mmlu_pro' }],
+  ownEval: domainNaturalEval,
+};
