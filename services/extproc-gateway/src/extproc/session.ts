@@ -53,6 +53,8 @@ const MODELS_PATH = '/v1/models';
 /** Headers only the router may set: removed from every client request before routing. */
 const ROUTING_HEADERS = ['x-selected-model', 'x-gateway-destination-endpoint'];
 const ROUTER_PREFIX = 'x-semantic-router-';
+/** Headers carrying the client's key for the router (`pipeline/auth.ts`). */
+const CLIENT_CREDENTIALS = ['authorization', 'x-api-key'];
 /** Client → router input, not router output: kept. */
 const CLIENT_ROUTER_HEADERS = new Set(['x-semantic-router-debug']);
 
@@ -314,7 +316,9 @@ export class ExtProcSession {
       ...decision.headers,
       'x-selected-model': decision.model,
     };
-    const remove = ['content-length'];
+    // Like the HTTP proxy, which builds upstream headers afresh: the client's credentials for
+    // the router never reach the model server (the upstream's own key, if any, replaces them).
+    const remove = ['content-length', ...CLIENT_CREDENTIALS.filter((h) => !(h in set))];
     // Envoy's ORIGINAL_DST cluster only takes an IP:port. For a hostname endpoint the header is
     // left out and Envoy routes on x-selected-model to that model's DNS cluster (docs/extproc.md).
     if (isIpEndpoint(decision.endpoint)) set['x-gateway-destination-endpoint'] = decision.endpoint;

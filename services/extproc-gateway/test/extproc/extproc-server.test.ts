@@ -43,7 +43,7 @@ models:
     upstreamModel: qwen3-math
     reasoningFamily: qwen3
     endpoints: [{ url: "http://10.0.0.5:8000/openai/v1" }]
-  - { name: named, endpoints: [{ url: "http://vllm-a.internal:8000/v1" }] }
+  - { name: named, apiKeyEnv: NAMED_KEY, endpoints: [{ url: "http://vllm-a.internal:8000/v1" }] }
 categories:
   - { name: math, modelScores: [{ model: mathy, score: 0.9, useReasoning: true }] }
 timeouts: { guardMs: 200, classifyMs: 200, cacheLookupMs: 200 }
@@ -81,6 +81,7 @@ beforeAll(async () => {
     logger,
     metrics: createGatewayMetrics(registry),
     pool: new EndpointPool({ ejectAfterFailures: 3, ejectForMs: 1000 }),
+    env: { NAMED_KEY: 'sk-upstream-named' },
   });
   server = createExtProcServer({ config, pipeline, logger, registry, port: 0 });
   const { port } = await server.start();
@@ -164,7 +165,8 @@ describe('request side', () => {
       // The endpoint's base path is /openai/v1, not the client's /v1.
       ':path': '/openai/v1/chat/completions',
     });
-    expect(common?.header_mutation?.remove_headers).toEqual(['content-length']);
+    // content-length changes with the body; the client's router key must not reach the model.
+    expect(common?.header_mutation?.remove_headers).toEqual(['content-length', 'authorization', 'x-api-key']);
     // Values go out in raw_value (current Envoy), never both fields.
     for (const o of common?.header_mutation?.set_headers ?? []) {
       expect(o.header.value ?? '').toBe('');
@@ -190,6 +192,9 @@ describe('request side', () => {
     expect(set['x-selected-model']).toBe('named');
     expect(set['x-gateway-destination-endpoint']).toBeUndefined();
     expect(set[':path']).toBeUndefined();
+    // The model's own upstream key replaces the client's router key.
+    expect(set['authorization']).toBe('Bearer sk-upstream-named');
+    expect(common?.header_mutation?.remove_headers).toEqual(['content-length', 'x-api-key']);
     expect(JSON.parse(Buffer.from((common?.body_mutation as { body: Buffer }).body).toString()).model).toBe(
       'named',
     );
