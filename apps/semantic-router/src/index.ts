@@ -1,1 +1,2 @@
-export {};
+export { startEmbedded, type EmbeddedOptions, type EmbeddedRouter } from './embedded';
+export { validateConfig } from './commands/config-validate';

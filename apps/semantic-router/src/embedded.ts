@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import {
+  ConfigStore,
+  createLogger,
+  createMetricsRegistry,
+  InProcessBus,
+  loadConfigFile,
+  ServiceHost,
+  startTracing,
+  type Logger,
+} from '@sr/shared';
+import { createCacheService } from '@sr/cache-service';
+import { createClassifierWorker } from '@sr/classifier-worker';
+import { createGateway, createExtProcServer } from '@sr/extproc-gateway';
+import { createGuardWorker } from '@sr/guard-worker';
+
+export interface EmbeddedOptions {
+  configFile: string;
+  /** Port overrides (tests pass 0 for free ports). */
+  ports?: { http?: number; grpc?: number; metrics?: number };
+  logger?: Logger;
+  /** Directory that relative model paths in the config resolve against. */
+  baseDir?: string;
+}
+
+export interface EmbeddedRouter {
+  httpPort: number | undefined;
+  grpcPort: number | undefined;
+  metricsPort: number | undefined;
+  configStore: ConfigStore;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Every service in one process over the in-process bus: the workers, the cache, the gateway's
+ * HTTP proxy and its ExtProc server, one metrics registry. Nothing external to install.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedRouter> {
+  const file = resolve(options.configFile);
+  const initial = loadConfigFile(file);
+  const logger =
+    options.logger ??
+    createLogger({
+      service: 'semantic-router',
+      level: initial.observability.logLevel,
+      logPrompts: initial.observability.logPrompts,
+    });
+  const tracing = startTracing({ serviceName: 'semantic-router', ...initial.observability.tracing });
+  const { registry, common } = createMetricsRegistry('semantic-router');
+  const configStore = new ConfigStore({
+    file,
+    initial,
+    onReload: (outcome) => {
+      common.configReloads.inc({ outcome: outcome.status });
+      if (outcome.status === 'rejected')
+        logger.warn({ err: outcome.error.message }, 'config reload rejected; keeping the running config');
+      else logger.info('config reloaded');
+    },
+  });
+  const bus = new InProcessBus();
+  const baseDir = options.baseDir ?? process.cwd();
+  const guard = createGuardWorker({ configStore, bus, logger, registry, baseDir });
+  const classifier = createClassifierWorker({ configStore, bus, logger, registry, baseDir });
+  const cache = createCacheService({ config: initial, bus, logger, registry });
+  const gateway = createGateway({
+    config: configStore,
+    bus,
+    logger,
+    registry,
+    http: options.ports?.http === undefined ? {} : { port: options.ports.http },
+  });
+  const extproc = createExtProcServer({
+    config: initial,
+    pipeline: gateway.pipeline,
+    logger,
+    registry,
+    port: options.ports?.grpc,
+  });
+  const host = new ServiceHost({
+    name: 'semantic-router',
+    logger,
+    registry,
+    listen: {
+      ...initial.listeners.metrics,
+      ...(options.ports?.metrics === undefined ? {} : { port: options.ports.metrics }),
+    },
+    readiness: () => guard.isReady() && classifier.isReady() && gateway.isReady(),
+  });
+  // Shutdown runs in reverse: stop taking traffic first, then drain workers, then the bus.
+  host.onShutdown(() => tracing.shutdown());
+  host.onShutdown(() => bus.close());
+  host.onShutdown(() => cache.shutdown());
+  host.onShutdown(() => guard.shutdown());
+  host.onShutdown(() => classifier.shutdown());
+  host.onShutdown(() => gateway.shutdown());
+  host.onShutdown(() => extproc.shutdown());
+  host.onShutdown(async () => configStore.stop());
+
+  await Promise.all([guard.start(), classifier.start(), cache.start()]);
+  await gateway.start();
+  const { port: grpcPort } = await extproc.start();
+  const metricsPort = await host.listen();
+  configStore.start();
+  return {
+    httpPort: gateway.httpPort,
+    grpcPort,
+    metricsPort,
+    configStore,
+    shutdown: () => host.shutdown(),
+  };
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The `semantic-router` command.
+ *   serve [--config FILE] [--demo-upstream [--demo-port N]]   the whole router in one process
+ *   config validate FILE                                     check a config, list every problem
+ *   classify --input FILE|- [--output FILE] [--config FILE]  JSON lines in, signals out
+ * Single services run from their own packages (`node services/<name>/dist/main.js`).
+ */
+import { parseArgs } from 'node:util';
+import { classifyCommand } from './commands/classify';
+import { validateConfig } from './commands/config-validate';
+import { serve } from './commands/serve';
+
+const USAGE = `usage:
+  semantic-router serve [--config FILE] [--demo-upstream] [--demo-port N]
+  semantic-router config validate FILE
+  semantic-router classify --input FILE|- [--output FILE] [--config FILE] [--batch N]
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const defaultConfig = process.env.SR_CONFIG ?? 'config/config.yaml';
+  switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          config: { type: 'string', default: defaultConfig },
+          'demo-upstream': { type: 'boolean', default: false },
+          'demo-port': { type: 'string', default: '8000' },
+        },
+      });
+      await serve({
+        config: values.config,
+        demoUpstream: values['demo-upstream'],
+        demoPort: Number(values['demo-port']),
+      });
+      return -1; // keep running
+    }
+    case 'config': {
+      if (rest[0] !== 'validate' || !rest[1]) break;
+      return validateConfig(rest[1], process.stdout, process.stderr);
+    }
+    case 'classify': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          input: { type: 'string' },
+          output: { type: 'string' },
+          config: { type: 'string', default: defaultConfig },
+          batch: { type: 'string', default: '32' },
+        },
+      });
+      if (!values.input) {
+        process.stderr.write('classify: --input FILE (or - for stdin) is required\n');
+        return 2;
+      }
+      return classifyCommand({
+        config: values.config,
+        input: values.input,
+        output: values.output,
+        batchSize: Number(values.batch),
+      });
+    }
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+  }
+  process.stderr.write(`unknown command: ${argv.join(' ')}\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`semantic-router: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
