@@ -112,3 +112,5 @@ export type { EvalSection, SectionResult, SummaryRow, Gate } from './eval/sectio
 // Built-in tasks
 export { DOMAIN_LABELS } from './tasks/domain-data';
 export { INTENT_LABELS } from './tasks/intent-data';
+export { cachePairs } from './encoder/evaluate';
+export type { LabelledPair } from './encoder/train/data';

@@ -75,7 +75,7 @@ export interface CacheReport extends PairSetReport {
   readonly hitRateBySource: Readonly<Record<string, number>>;
 }
 
-function cacheAt(
+export function cacheAt(
   scores: readonly number[],
   pairs: readonly LabelledPair[],
   threshold: number,
@@ -212,7 +212,7 @@ export interface CategoryReport {
   readonly outOfScope: number;
 }
 
-async function categoryReport(
+export async function categoryReport(
   embedder: TextEmbedder,
   seed: number,
   fixed?: { threshold: number; scoring: CategoryScoring },
@@ -285,6 +285,7 @@ export interface EncoderEvalReport {
   readonly tools: {
     readonly metatoolAll: ToolReport;
     readonly metatoolHeldOut: ToolReport;
+    readonly metatoolHeldOutOf10: ToolReport;
     readonly bfclLiveMultiple: ToolReport;
     readonly own: ToolReport;
   };
@@ -351,6 +352,19 @@ export async function evaluateEncoder(
   const heldTools = allTools.filter((t) => mt.heldOutTools.has(t.name));
   const mtCases = mt.test.map((q) => ({ query: q.query, gold: [q.tool], tools: allTools }));
   const mtHeldCases = mt.test.map((q) => ({ query: q.query, gold: [q.tool], tools: heldTools }));
+  // A request usually carries a handful of tools: the right one plus 9 others drawn at random.
+  const drawRand = rng(options.seed + 3);
+  const mtTenCases = mt.test.map((q) => {
+    const others = shuffle(
+      allTools.filter((t) => t.name !== q.tool),
+      drawRand,
+    ).slice(0, 9);
+    return {
+      query: q.query,
+      gold: [q.tool],
+      tools: shuffle([...others, ...allTools.filter((t) => t.name === q.tool)], drawRand),
+    };
+  });
   const bfcl = bfclCases('live_multiple').map((c) => ({
     query: c.query,
     gold: c.gold,
@@ -384,6 +398,7 @@ export async function evaluateEncoder(
     tools: {
       metatoolAll: await toolReport(emb, mtCases, `all ${allTools.length} MetaTool tools`),
       metatoolHeldOut: await toolReport(emb, mtHeldCases, `the ${heldTools.length} held-out tools`),
+      metatoolHeldOutOf10: await toolReport(emb, mtTenCases, 'the right tool + 9 random others'),
       bfclLiveMultiple: await toolReport(emb, bfcl, 'the case’s own functions (avg 4)'),
       own: await toolReport(emb, ownToolCases, `${ownTools.length} hand-written tools`),
     },

@@ -23,6 +23,13 @@ export interface EncoderFeatureSpec {
   /** Weight of one character n-gram relative to a word (there are many per word). */
   readonly charWeight: number;
   readonly bigramWeight: number;
+  /**
+   * The first `wholeWords` vocabulary entries (the GloVe words) weight their character n-grams by
+   * `wholeWordCharWeight` (0 = none): their meaning comes mostly from the pretrained vector, and
+   * n-grams shared with unrelated words ("car" in "cargo") would pull it away.
+   */
+  readonly wholeWords: number;
+  readonly wholeWordCharWeight: number;
 }
 
 export interface FeatureBag {
@@ -132,9 +139,15 @@ export class EncoderFeaturizer {
       const w = `<${tok}>`;
       // Short tokens (a, of, 42) are fully described by the word feature.
       if (w.length <= charMinN) continue;
+      const v = this.vocabIndex.get(tok);
+      const cw =
+        v !== undefined && v < this.layout.vocabStart + this.spec.wholeWords
+          ? charWeight * this.spec.wholeWordCharWeight
+          : charWeight;
+      if (cw === 0) continue;
       for (let n = charMinN; n <= charMaxN; n++) {
         for (let i = 0; i + n <= w.length; i++) {
-          add(charStart + (fnv1a(w.slice(i, i + n), SEED_CHAR) % charBuckets), charWeight);
+          add(charStart + (fnv1a(w.slice(i, i + n), SEED_CHAR) % charBuckets), cw);
         }
       }
     }

@@ -25,6 +25,8 @@ export const EncoderPreprocessingSchema = z
     charMaxN: z.number().int().min(1).max(10),
     charWeight: z.number().positive(),
     bigramWeight: z.number().positive(),
+    wholeWords: z.number().int().min(0),
+    wholeWordCharWeight: z.number().min(0),
   })
   .strict();
 export type EncoderPreprocessing = z.infer<typeof EncoderPreprocessingSchema>;
@@ -111,6 +113,8 @@ export class SentenceEncoder implements TextEmbedder {
       charMaxN: p.charMaxN,
       charWeight: p.charWeight,
       bigramWeight: p.bigramWeight,
+      wholeWords: p.wholeWords,
+      wholeWordCharWeight: p.wholeWordCharWeight,
     });
     const session = await createSession(files.modelBytes, `${dir}/${manifest.model.file}`, options);
     for (const name of ['ids', 'weights'])

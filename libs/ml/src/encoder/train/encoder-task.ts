@@ -63,6 +63,8 @@ export async function writeEncoderModel(
     charMaxN: spec.charMaxN,
     charWeight: spec.charWeight,
     bigramWeight: spec.bigramWeight,
+    wholeWords: spec.wholeWords,
+    wholeWordCharWeight: spec.wholeWordCharWeight,
   };
   const bytes = buildEncoderGraph(
     model.table,

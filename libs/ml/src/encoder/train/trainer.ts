@@ -31,6 +31,8 @@ export interface TrainOptions {
   readonly charBuckets: number;
   /** Start scale of rows without a GloVe vector (n-grams, extra words). */
   readonly initSigma: number;
+  /** Character n-gram weight for GloVe words (0 = none). */
+  readonly wholeWordCharWeight: number;
   readonly onProgress?: (step: number, loss: number) => void;
 }
 
@@ -47,6 +49,7 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'onProgress'> = {
   bigramBuckets: 24576,
   charBuckets: 32768,
   initSigma: 0.01,
+  wholeWordCharWeight: 0.3,
 };
 
 // Words GloVe keeps that our tokeniser never produces (punctuation, "n't") are dropped.
@@ -98,6 +101,8 @@ export function initEncoder(
     charMaxN: 5,
     charWeight: 1,
     bigramWeight: 1,
+    wholeWords: gloveWords.length,
+    wholeWordCharWeight: opts.wholeWordCharWeight,
   };
   const featurizer = new EncoderFeaturizer(spec);
   const { dim } = opts;
