@@ -33,6 +33,8 @@ const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 export class ExtProcServer {
   private readonly server: Server;
   private readonly sessions = new Set<ExtProcSession>();
+  /** Post-answer work (cache stores) of finished streams, still running. */
+  private readonly pending = new Set<Promise<void>>();
   private readonly metrics: ExtProcMetrics;
   private boundPort: number | undefined;
 
@@ -74,9 +76,18 @@ export class ExtProcServer {
     return this.sessions.size;
   }
 
-  /** Stops accepting streams, lets open ones finish for the grace period, then cancels the rest. */
+  /** Resolves when the post-answer work (cache stores) of finished streams is done. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /**
+   * Stops accepting streams, lets open ones finish for the grace period, then cancels the rest;
+   * then waits (within the same grace) for their cache stores.
+   */
   async shutdown(): Promise<void> {
     const grace = this.opts.shutdownGraceMs ?? 5_000;
+    const deadline = Date.now() + grace;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         for (const s of this.sessions) s.cancel('server shutting down');
@@ -90,6 +101,12 @@ export class ExtProcServer {
         resolve();
       });
     });
+    let timer: NodeJS.Timeout | undefined;
+    const left = new Promise<void>(
+      (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+    );
+    await Promise.race([this.idle(), left]);
+    clearTimeout(timer);
   }
 
   private onStream(call: ServerDuplexStream<ProcessingRequest, ProcessingResponse>): void {
@@ -113,7 +130,11 @@ export class ExtProcServer {
       },
     });
     const forget = (): void => {
-      if (this.sessions.delete(session)) this.metrics.activeStreams.dec();
+      if (!this.sessions.delete(session)) return;
+      this.metrics.activeStreams.dec();
+      const work = session.settled;
+      this.pending.add(work);
+      void work.finally(() => this.pending.delete(work));
     };
     this.sessions.add(session);
     this.metrics.activeStreams.inc();

@@ -410,7 +410,8 @@ describe('response side', () => {
     s.halfClose();
     expect((await s.status).code).toBe(grpcStatus.OK);
 
-    await eventually(() => doubles.stores.length === before + 1, 'the cache store');
+    await server.idle();
+    expect(doubles.stores.length).toBe(before + 1);
     expect(doubles.stores.at(-1)).toMatchObject({
       model: 'mathy',
       response: { choices: [{ message: { content: 'x^3/3 + C' } }] },
