@@ -4,7 +4,7 @@
  * spread over 1,000 scopes. Vectors are synthetic clustered unit vectors of the encoder's
  * dimension. Prints a table and saves JSON under bench/results/.
  *
- *   node bench/dist/src/cache.js [--mode latency|quality|e2e|all] [--sizes 1000,10000,100000] [--scopes 1,1000] [--dimension 128] [--queries 2000]
+ *   npm run bench -- cache [--mode latency|quality|e2e|all] [--sizes 1000,10000,100000] [--scopes 1,1000] [--dimension 128] [--queries 2000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -44,9 +44,11 @@ interface SizeResult {
   graphScopes: number;
 }
 
+let argv: readonly string[] = process.argv.slice(2);
+
 function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
 }
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
@@ -376,6 +378,12 @@ export async function runCacheE2e(): Promise<unknown> {
   await client.close();
   await nats.stop();
   return { entries, requests: n, ...out };
+}
+
+/** `npm run bench -- cache [--mode latency|quality|e2e|all] [...]` (see the header). */
+export async function runCacheCli(args: readonly string[]): Promise<void> {
+  argv = args;
+  await runAll();
 }
 
 async function runAll(): Promise<void> {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [args]`: runs one benchmark; each prints a table and saves JSON to bench/results/.
+import { runCacheCli } from './cache';
 import { runClassifyBench } from './classify';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
   classify: runClassifyBench,
+  cache: runCacheCli,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
