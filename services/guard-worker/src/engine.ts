@@ -3,7 +3,8 @@ import type { Registry } from 'prom-client';
 import { MicroBatcher, type GuardCheckReply, type GuardCheckRequest, type RouterConfig } from '@sr/shared';
 import { JailbreakDetector } from './jailbreak/detector';
 import { loadJailbreakModel, type JailbreakModel } from './jailbreak/model';
-import { DEFAULT_WINDOWS, type WindowOptions } from './jailbreak/windows';
+import { DEFAULT_WINDOWS } from './jailbreak/windows';
+import type { WindowScales } from './jailbreak/detector';
 import { createGuardMetrics, type GuardMetrics } from './metrics';
 import { loadPiiDetector, PiiGuard } from './pii-guard';
 
@@ -15,7 +16,7 @@ export interface GuardEngineOptions {
   /** Directory model paths in the config are relative to (default: the working directory). */
   baseDir?: string;
   registry?: Registry;
-  windows?: WindowOptions;
+  windows?: WindowScales;
   /** Micro-batching of model runs across concurrent requests. */
   batching?: { maxBatch: number; maxWaitMs: number };
 }

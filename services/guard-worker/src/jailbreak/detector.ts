@@ -3,6 +3,8 @@ import { scanVariants, type ScanOptions } from './normalise';
 import { scanTargets, DEFAULT_SCAN_ROLES } from './targets';
 import { DEFAULT_WINDOWS, slidingWindows, type WindowOptions } from './windows';
 
+export type WindowScales = WindowOptions | readonly WindowOptions[];
+
 /** Scores texts: the probability that each is a jailbreak or prompt injection, in input order. */
 export type ScoreTexts = (texts: readonly string[]) => Promise<ArrayLike<number>>;
 
@@ -12,7 +14,8 @@ export interface JailbreakDetectorOptions {
   /** Default threshold: config, else the model manifest's recommended one. */
   readonly threshold: number;
   readonly roles?: readonly string[];
-  readonly windows?: WindowOptions;
+  /** One window size, or several scales scored together (e.g. paragraph and sentence size). */
+  readonly windows?: WindowScales;
   readonly scan?: ScanOptions;
 }
 
@@ -30,14 +33,15 @@ interface Candidate {
 export class JailbreakDetector {
   readonly threshold: number;
   private readonly roles: readonly string[];
-  private readonly windows: WindowOptions;
+  private readonly windows: readonly WindowOptions[];
 
   constructor(private readonly options: JailbreakDetectorOptions) {
     if (!(options.threshold >= 0 && options.threshold <= 1))
       throw new RangeError(`jailbreak threshold must be in [0, 1], got ${options.threshold}`);
     this.threshold = options.threshold;
     this.roles = options.roles ?? DEFAULT_SCAN_ROLES;
-    this.windows = options.windows ?? DEFAULT_WINDOWS;
+    const w = options.windows ?? DEFAULT_WINDOWS;
+    this.windows = Array.isArray(w) ? w : [w as WindowOptions];
   }
 
   /** The texts scored for a request (exposed for tests and the bench). */
@@ -46,7 +50,7 @@ export class JailbreakDetector {
     const seen = new Set<string>();
     for (const target of scanTargets(messages, this.roles)) {
       for (const variant of scanVariants(target.text, this.options.scan)) {
-        for (const text of slidingWindows(variant.text, this.windows)) {
+        for (const text of this.windows.flatMap((w) => slidingWindows(variant.text, w))) {
           // The same window text twice (repeated paragraphs) needs one score.
           if (seen.has(text)) continue;
           seen.add(text);

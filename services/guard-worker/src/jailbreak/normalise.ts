@@ -218,11 +218,15 @@ const LEET_SYMBOL = /[0-9@$€|!+]/;
 const LEET_HINT = /\p{L}[0-9@$€|!+]|[0-9@$€|][\p{L}]/u;
 const LEET_WORD = /[\p{L}0-9@$€|]+(?:[!+][\p{L}0-9@$€|]+)*/gu;
 
-/** "1gn0r3 @ll pr3v10u5" → "ignore all previous". Plain numbers ("2024", "3.5") stay as they are. */
+/**
+ * "1gn0r3 @ll pr3v10u5" → "ignore all previous". Plain numbers ("2024", "3.5"), hex strings
+ * ("3f2a9c1d") and tokens longer than 15 characters (hashes, base64) stay as they are.
+ */
 export function unLeet(text: string): string {
   if (!LEET_SYMBOL.test(text) || !LEET_HINT.test(text)) return text;
   return text.replace(LEET_WORD, (word) => {
-    if (!/\p{L}/u.test(word)) return word;
+    // Long tokens are identifiers, hashes or base64, not words: un-leeting them makes noise.
+    if (word.length > 15 || !/\p{L}/u.test(word) || /^[0-9a-f]+$/i.test(word)) return word;
     if (!/[0-9@$€|!+]/u.test(word)) return word;
     let out = '';
     for (const ch of word) out += LEET[ch] ?? ch;

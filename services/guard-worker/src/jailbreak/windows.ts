@@ -6,7 +6,16 @@ export interface WindowOptions {
   readonly strideWords: number;
 }
 
-export const DEFAULT_WINDOWS: WindowOptions = { windowWords: 64, strideWords: 32 };
+/**
+ * Two scales: paragraph-sized windows see an attack with its context; sentence-sized ones see it
+ * without the benign words around it (appending a few benign sentences flipped the reference's
+ * verdict). On the hand-written own-eval set both scales together raised recall over one scale
+ * (34 → 40 of 69 attacks with an interim model) for one more false positive of 74.
+ */
+export const DEFAULT_WINDOWS: readonly WindowOptions[] = [
+  { windowWords: 64, strideWords: 32 },
+  { windowWords: 16, strideWords: 8 },
+];
 
 const WORD = /\S+/g;
 
@@ -16,7 +25,7 @@ const WORD = /\S+/g;
  * word, so there is no blind spot at the end of a long document, and an attack of up to
  * `windowWords - strideWords` words lies wholly inside at least one window, wherever it sits.
  */
-export function slidingWindows(text: string, options: WindowOptions = DEFAULT_WINDOWS): string[] {
+export function slidingWindows(text: string, options: WindowOptions): string[] {
   const { windowWords, strideWords } = options;
   if (!(windowWords > 0) || !(strideWords > 0) || strideWords > windowWords) {
     throw new RangeError(

@@ -122,3 +122,11 @@ describe('scanVariants', () => {
     expect(scanVariants(many).length).toBeLessThanOrEqual(40);
   });
 });
+
+describe('false-positive guards', () => {
+  it('leaves identifiers, hashes and base64 blobs alone when un-leeting', () => {
+    expect(unLeet('commit 3f2a9c1d7e and token eyJhbGciOiJIUzI1NiJ9')).toBe(
+      'commit 3f2a9c1d7e and token eyJhbGciOiJIUzI1NiJ9',
+    );
+  });
+});

@@ -1,0 +1,222 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Registry } from 'prom-client';
+import { SentenceEncoder, TextClassifier, ToolRanker, type Prediction, type TextEmbedder } from '@sr/ml';
+import {
+  MicroBatcher,
+  type ClassifyReply,
+  type ClassifyRequest,
+  type RouterConfig,
+  type Signal,
+} from '@sr/shared';
+import { CustomCategories } from './custom-categories';
+import { createClassifierMetrics, type ClassifierMetrics } from './metrics';
+import { textToClassify } from './text';
+import { selectTools, shouldRank, type ToolsResult } from './tool-selection';
+
+/** The signals of one text (no tools: those need a request). */
+export interface TextSignals {
+  domain: Signal | null;
+  intent: Signal | null;
+  custom: Signal | null;
+}
+
+export interface ClassifierEngineOptions {
+  config: RouterConfig;
+  /** Directory model paths in the config are relative to (default: the working directory). */
+  baseDir?: string;
+  registry?: Registry;
+  /** Micro-batching of model runs across concurrent requests. */
+  batching?: { maxBatch: number; maxWaitMs: number };
+}
+
+type Batch<I, O> = MicroBatcher<I, O>;
+
+/**
+ * Every classifier signal for a request, each model run once per request (concurrent requests
+ * share runs through micro-batchers). No transport here: the bus handler, `classifyTexts` for
+ * the CLI and the gateway's classification API all come through this class.
+ */
+export class ClassifierEngine {
+  private custom: CustomCategories;
+  private readonly ranker: ToolRanker | undefined;
+  private readonly embedder: TextEmbedder | undefined;
+
+  private constructor(
+    private config: RouterConfig,
+    private readonly models: {
+      domain?: TextClassifier;
+      intent?: TextClassifier;
+      encoder?: SentenceEncoder;
+    },
+    private readonly batchers: {
+      domain?: Batch<string, Prediction>;
+      intent?: Batch<string, Prediction>;
+      embed?: Batch<string, Float32Array>;
+    },
+    custom: CustomCategories,
+    private readonly metrics: ClassifierMetrics | undefined,
+  ) {
+    this.custom = custom;
+    const embed = batchers.embed;
+    this.embedder = embed && { embed: (texts) => Promise.all(texts.map((t) => embed.submit(t))) };
+    this.ranker = this.embedder && new ToolRanker(this.embedder);
+  }
+
+  /** Loads the enabled models and embeds the custom categories' examples. */
+  static async create(options: ClassifierEngineOptions): Promise<ClassifierEngine> {
+    const { config } = options;
+    const base = options.baseDir ?? process.cwd();
+    const at = (dir: string) => (isAbsolute(dir) ? dir : resolve(base, dir));
+    const providers = { executionProviders: config.classifiers.executionProviders };
+    const metrics = options.registry ? createClassifierMetrics(options.registry) : undefined;
+    const batching = options.batching ?? { maxBatch: 64, maxWaitMs: 0 };
+    const c = config.classifiers;
+    const [domain, intent, encoder] = await Promise.all([
+      c.domain.enabled ? TextClassifier.load(at(c.domain.modelDir), providers) : undefined,
+      c.intent.enabled ? TextClassifier.load(at(c.intent.modelDir), providers) : undefined,
+      SentenceEncoder.load(at(c.encoderDir), providers),
+    ]);
+    const batcher = <O>(model: string, run: (texts: string[]) => Promise<O[]>) =>
+      new MicroBatcher<string, O>((texts) => {
+        metrics?.batchSize.observe({ model }, texts.length);
+        return run(texts);
+      }, batching);
+    const batchers = {
+      domain: domain && batcher('domain', (t) => domain.classify(t)),
+      intent: intent && batcher('intent', (t) => intent.classify(t)),
+      embed: batcher('encoder', (t) => encoder.embed(t)),
+    };
+    const embedder: TextEmbedder = {
+      embed: (texts) => Promise.all(texts.map((t) => batchers.embed.submit(t))),
+    };
+    const custom = await CustomCategories.build(config, embedder);
+    return new ClassifierEngine(config, { domain, intent, encoder }, batchers, custom, metrics);
+  }
+
+  /** Number of custom categories currently matched. */
+  get customCategories(): number {
+    return this.custom.size;
+  }
+
+  get embeddingDimension(): number {
+    return this.models.encoder?.dimension ?? 0;
+  }
+
+  /**
+   * Applies a reloaded config: thresholds, context and tool settings at once, custom categories
+   * once their examples are embedded (the old ones serve until then). Model directories need a restart.
+   */
+  async updateConfig(config: RouterConfig): Promise<void> {
+    const custom = this.embedder ? await CustomCategories.build(config, this.embedder) : this.custom;
+    this.config = config;
+    this.custom = custom;
+  }
+
+  /** The signals for each text (the CLI and the classification API use this). */
+  async classifyTexts(texts: readonly string[]): Promise<TextSignals[]> {
+    return Promise.all(texts.map((t) => this.signals(t, {}).then((s) => s.signals)));
+  }
+
+  /** Every signal for a chat request: the worker's `sr.v1.classify` handler. */
+  async classify(request: ClassifyRequest): Promise<ClassifyReply> {
+    const started = performance.now();
+    const config = this.config;
+    const text = textToClassify(request.messages, config.classifiers.context);
+    const tools = request.tools ?? [];
+    const wantTools = config.tools.enabled && tools.length > 0 && this.ranker !== undefined;
+    const timingsMs: Record<string, number> = {};
+    const toolVectors =
+      wantTools && shouldRank(request.toolChoice)
+        ? this.timed(timingsMs, 'tools', () => this.ranker!.toolEmbeddings(tools))
+        : undefined;
+    const { signals, vector } = await this.signals(text, timingsMs, wantTools);
+    let toolResult: ToolsResult | null = null;
+    if (wantTools) {
+      const vectors = toolVectors ? await toolVectors : [];
+      const scores = vectors.map((v) => (vector ? dot(vector, v) : 0));
+      toolResult = selectTools(tools, request.toolChoice, scores, config.tools);
+      this.metrics?.tools.inc({ reason: toolResult.reason });
+    }
+    const totalMs = performance.now() - started;
+    timingsMs['total'] = round3(totalMs);
+    this.metrics?.latency.observe({ stage: 'total' }, totalMs / 1000);
+    return { ...signals, tools: toolResult, timingsMs };
+  }
+
+  /** Embeddings for the `sr.v1.embed` endpoint (same batcher as classification). */
+  async embed(texts: readonly string[]): Promise<{ dimension: number; vectors: number[][] }> {
+    const embedder = this.embedder;
+    if (!embedder) return { dimension: 0, vectors: [] };
+    const vectors = await embedder.embed(texts);
+    return { dimension: this.embeddingDimension, vectors: vectors.map((v) => Array.from(v, round6)) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([
+      this.models.domain?.close(),
+      this.models.intent?.close(),
+      this.models.encoder?.close(),
+    ]);
+  }
+
+  private async signals(
+    text: string,
+    timingsMs: Record<string, number>,
+    needVector = false,
+  ): Promise<{ signals: TextSignals; vector: Float32Array | undefined }> {
+    const config = this.config;
+    const { domain, intent, embed } = this.batchers;
+    const hasText = text.trim() !== '';
+    const wantVector = embed && hasText && (needVector || this.custom.size > 0);
+    const [d, i, v] = await Promise.all([
+      domain && hasText ? this.timed(timingsMs, 'domain', () => domain.submit(text)) : undefined,
+      intent && hasText ? this.timed(timingsMs, 'intent', () => intent.submit(text)) : undefined,
+      wantVector ? this.timed(timingsMs, 'embed', () => embed.submit(text)) : undefined,
+    ]);
+    const signals: TextSignals = {
+      domain: domain ? toSignal(d, config.classifiers.domain.threshold) : null,
+      intent: intent ? toSignal(i, config.classifiers.intent.threshold) : null,
+      custom: v ? this.custom.match(v, text) : null,
+    };
+    if (this.metrics) {
+      if (signals.domain) this.metrics.signals.inc({ signal: 'domain', label: signals.domain.label });
+      if (signals.intent) this.metrics.signals.inc({ signal: 'intent', label: signals.intent.label });
+      if (signals.custom) this.metrics.signals.inc({ signal: 'custom', label: signals.custom.label });
+    }
+    return { signals, vector: v };
+  }
+
+  private async timed<T>(timings: Record<string, number>, stage: string, run: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      const ms = performance.now() - t0;
+      timings[stage] = round3(ms);
+      this.metrics?.latency.observe({ stage }, ms / 1000);
+    }
+  }
+}
+
+/** A prediction as a signal: `unknown` below the classifier's threshold, the full distribution kept. */
+function toSignal(p: Prediction | undefined, threshold: number): Signal {
+  if (!p) return { label: 'unknown', score: 0 };
+  const distribution: Record<string, number> = {};
+  for (const [label, prob] of Object.entries(p.distribution)) distribution[label] = round6(prob);
+  const score = Math.min(1, Math.max(0, round6(p.score)));
+  return { label: p.score >= threshold ? p.label : 'unknown', score, distribution };
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1e3) / 1e3;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
