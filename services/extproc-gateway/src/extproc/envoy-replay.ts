@@ -1,7 +1,8 @@
 /**
- * A gRPC client that plays Envoy's side of the ext_proc conversation: the real
- * `@grpc/grpc-js` client over the loopback, using the same proto definitions, sending the
- * ProcessingRequest messages Envoy sends and reading the answers one by one.
+ * Test harness: a gRPC client that plays Envoy's side of the ext_proc conversation (the real
+ * `@grpc/grpc-js` client, the same proto definitions), sending the ProcessingRequest messages
+ * Envoy sends and reading the answers one by one. Used by the ExtProc tests and usable by
+ * integration tests and benches against a running gateway.
  */
 import {
   credentials,
@@ -10,18 +11,15 @@ import {
   type ServiceError,
   type StatusObject,
 } from '@grpc/grpc-js';
-import {
-  loadExtProcDefinition,
-  type ProcessingRequest,
-  type ProcessingResponse,
-} from '../../src/extproc/proto';
+import { loadExtProcDefinition, type ProcessingRequest, type ProcessingResponse } from './proto';
 
-type ProcessClient = {
+export type ProcessClient = {
   Process(): ClientDuplexStream<ProcessingRequest, ProcessingResponse>;
   close(): void;
 };
 
-export function extProcClient(port: number): ProcessClient {
+/** A client for the ExtProc server at `port` on the loopback, or at `host:port`. */
+export function extProcClient(target: number | string): ProcessClient {
   const pkg = loadPackageDefinition(loadExtProcDefinition()) as unknown as {
     envoy: {
       service: {
@@ -30,7 +28,8 @@ export function extProcClient(port: number): ProcessClient {
     };
   };
   const Ctor = pkg.envoy.service.ext_proc.v3.ExternalProcessor;
-  return new Ctor(`127.0.0.1:${port}`, credentials.createInsecure());
+  const address = typeof target === 'number' ? `127.0.0.1:${target}` : target;
+  return new Ctor(address, credentials.createInsecure());
 }
 
 /** One ext_proc stream as Envoy drives it. */

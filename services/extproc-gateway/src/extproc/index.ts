@@ -21,3 +21,17 @@ export {
   type ProcessingRequest,
   type ProcessingResponse,
 } from './proto';
+export {
+  EnvoyStream,
+  extProcClient,
+  chatHeaders,
+  headerMap,
+  immediate,
+  requestBody,
+  requestHeaders,
+  responseBody,
+  responseHeaders,
+  setHeaders,
+  type ImmediateView,
+  type ProcessClient,
+} from './envoy-replay';

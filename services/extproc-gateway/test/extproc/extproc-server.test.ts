@@ -24,7 +24,7 @@ import {
   responseBody,
   responseHeaders,
   setHeaders,
-} from './envoy-client';
+} from '../../src/extproc/envoy-replay';
 import {
   JAILBREAK_MARKER,
   PII_EMAIL,
