@@ -20,9 +20,13 @@ export {
   type ResponseContext,
   type ResponseHandler,
 } from './pipeline/index';
+export { createGateway, type Gateway, type GatewayOptions } from './gateway';
+export { classifyTexts, ClassifyApiRequest, type ClassifyApiResult } from './pipeline/classify-api';
+export { UpstreamForwarder, chatUrl, type UpstreamResult } from './upstream/forward';
 export { createGatewayMetrics, type GatewayMetrics } from './metrics';
 export { EndpointPool, hostPort, type EndpointChoice, type PoolOptions } from './upstream/pool';
 export { decide, type Decision, type DecideInput } from './decision/decide';
 export { SseParser, sseFrame, SSE_DONE } from './sse/parser';
 export { StreamReassembler, type ReassemblyResult } from './sse/reassemble';
 export { replayAsSse } from './sse/replay';
+export { createExtProcServer, ExtProcServer, type CreateExtProcServerDeps } from './extproc/index';

@@ -25,6 +25,7 @@ import type { GatewayMetrics } from '../metrics';
 import { replayAsSse } from '../sse/replay';
 import type { EndpointPool } from '../upstream/pool';
 import { Authenticator, type AuthResult } from './auth';
+import { classifyTexts, type ClassifyApiResult } from './classify-api';
 import { cacheControl, GATEWAY_HEADERS, headerJson, headerToken, requestIdFrom, wantsDebug } from './headers';
 import { parseChatRequest } from './parse';
 import { createResponseHandler } from './response';
@@ -54,8 +55,12 @@ export interface PipelineDeps {
 export interface Pipeline {
   /** Request side: checks, fan-out (guard, classify, cache lookup), decision. Never throws. */
   handle(request: PipelineRequest): Promise<PipelineOutcome>;
-  /** Response side of a forwarded request: restores PII, measures, stores in the cache. */
-  responseFor(forward: ForwardOutcome): ResponseHandler;
+  /**
+   * Response side of a forwarded request: restores PII, measures, stores in the cache.
+   * `sentAt` (a `performance.now()` value, default now) is when the request went upstream:
+   * time to first token counts from it.
+   */
+  responseFor(forward: ForwardOutcome, options?: { sentAt?: number }): ResponseHandler;
   /** The tenant for a request's headers (or why it is refused). */
   authenticate(headers: IncomingHeaders): AuthResult;
   /** An OpenAI-shaped error answer (for transports' own errors: 404 path, 405, 413 while reading). */
@@ -69,6 +74,8 @@ export interface Pipeline {
     object: 'list';
     data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
   };
+  /** `POST /api/v1/classify`: every signal, PII spans and jailbreak score per text. */
+  classifyTexts(input: unknown, requestId: string): Promise<ClassifyApiResult>;
   /** Picks another endpoint/model for a forward whose attempt failed before the first byte (HTTP retries). */
   retarget(forward: ForwardOutcome, tried: ReadonlySet<string>): ForwardOutcome | undefined;
 }
@@ -474,6 +481,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     errorOutcome: (code, message, options = {}) => errorOutcome(code, message, options),
     listModels,
     retarget,
+    classifyTexts: (input, requestId) =>
+      classifyTexts({ bus: deps.bus, config: deps.getConfig(), metrics: deps.metrics }, input, requestId),
   };
 }
 

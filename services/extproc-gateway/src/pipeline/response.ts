@@ -31,10 +31,14 @@ const EMPTY = new Uint8Array(0);
  * event by event only when PII placeholders must be restored); JSON bodies pass through as they
  * come unless they need restoring, then they are rewritten whole at the end.
  */
-export function createResponseHandler(forward: ForwardOutcome, deps: ResponseDeps): ResponseHandler {
+export function createResponseHandler(
+  forward: ForwardOutcome,
+  deps: ResponseDeps,
+  sentAt: number = performance.now(),
+): ResponseHandler {
   const ctx = forward.context;
   const model = ctx.model;
-  const t0 = performance.now();
+  const t0 = sentAt;
   let firstByteAt: number | undefined;
   let status = 200;
   let sse = forward.stream;

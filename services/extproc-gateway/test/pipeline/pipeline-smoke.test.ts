@@ -16,7 +16,7 @@ test('pipeline routes a math question to the math model over a real in-process b
   const config = parseConfig(yaml, 'inline.yaml', {});
   const bus = new InProcessBus();
   serve(bus, guardCheck, async () => ({
-    jailbreak: { status: 'clean', score: 0.01, threshold: 0.5 },
+    jailbreak: { status: 'clean' as const, score: 0.01, threshold: 0.5 },
     pii: null,
   }));
   serve(bus, classify, async () => ({
