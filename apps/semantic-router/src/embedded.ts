@@ -4,6 +4,7 @@ import {
   createLogger,
   createMetricsRegistry,
   InProcessBus,
+  InstrumentedBus,
   loadConfigFile,
   ServiceHost,
   startTracing,
@@ -57,7 +58,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
       else logger.info('config reloaded');
     },
   });
-  const bus = new InProcessBus();
+  const bus = new InstrumentedBus(new InProcessBus(), common);
   const baseDir = options.baseDir ?? process.cwd();
   const guard = createGuardWorker({ configStore, bus, logger, registry, baseDir });
   const classifier = createClassifierWorker({ configStore, bus, logger, registry, baseDir });

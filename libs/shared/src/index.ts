@@ -32,6 +32,7 @@ export {
 } from './bus/bus';
 export { InProcessBus } from './bus/in-process-bus';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
+export { InstrumentedBus } from './bus/instrumented-bus';
 export { connectConfiguredBus } from './bus/create-bus';
 export {
   defineEndpoint,

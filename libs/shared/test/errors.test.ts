@@ -5,7 +5,7 @@ import { ERROR_CATALOGUE, SrError, errorCodeOf, toOpenAIError } from '../src';
 describe('error catalogue', () => {
   const doc = readFileSync(join(__dirname, '../../../docs/errors.md'), 'utf8');
   const documented = new Map(
-    [...doc.matchAll(/^\| `([A-Z0-9_]+)` \| (\d+) \| `([a-z_]+)` \|/gm)].map((m) => [
+    [...doc.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|\s*(\d+)\s*\|\s*`([a-z_]+)`\s*\|/gm)].map((m) => [
       m[1],
       { status: Number(m[2]), type: m[3] },
     ]),

@@ -9,7 +9,7 @@ export const LATENCY_BUCKETS_SECONDS = [
 export function createMetricsRegistry(service: string): { registry: Registry; common: CommonMetrics } {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, prefix: 'sr_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'sr_' });
   return { registry, common: createCommonMetrics(registry) };
 }
 
