@@ -2,6 +2,7 @@
 /**
  * The `semantic-router` command.
  *   serve [--config FILE] [--demo-upstream [--demo-port N]]   the whole router in one process
+ *   demo-upstream [--host H] [--port N]                      a demo OpenAI-compatible model server
  *   config validate FILE                                     check a config, list every problem
  *   classify --input FILE|- [--output FILE] [--config FILE]  JSON lines in, signals out
  * Single services run from their own packages (`node services/<name>/dist/main.js`).
@@ -9,10 +10,11 @@
 import { parseArgs } from 'node:util';
 import { classifyCommand } from './commands/classify';
 import { validateConfig } from './commands/config-validate';
-import { serve } from './commands/serve';
+import { demoUpstream, serve } from './commands/serve';
 
 const USAGE = `usage:
   semantic-router serve [--config FILE] [--demo-upstream] [--demo-port N]
+  semantic-router demo-upstream [--host H] [--port N]
   semantic-router config validate FILE
   semantic-router classify --input FILE|- [--output FILE] [--config FILE] [--batch N]
 `;
@@ -35,6 +37,17 @@ async function main(argv: string[]): Promise<number> {
         demoUpstream: values['demo-upstream'],
         demoPort: Number(values['demo-port']),
       });
+      return -1; // keep running
+    }
+    case 'demo-upstream': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          host: { type: 'string', default: '127.0.0.1' },
+          port: { type: 'string', default: '8000' },
+        },
+      });
+      await demoUpstream(values.host, Number(values.port));
       return -1; // keep running
     }
     case 'config': {

@@ -29,3 +29,12 @@ export async function serve(args: ServeArgs): Promise<void> {
       '\n',
   );
 }
+
+/** `semantic-router demo-upstream`: the demo model server alone (docker compose runs it). */
+export async function demoUpstream(host: string, port: number): Promise<void> {
+  const demo = await startUpstreamStub({ host, port, demo: true, name: 'demo-upstream' });
+  const stop = () => void demo.close().finally(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.stdout.write(`demo upstream ready on ${demo.url}\n`);
+}
