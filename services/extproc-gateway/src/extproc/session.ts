@@ -318,7 +318,8 @@ export class ExtProcSession {
     };
     // Like the HTTP proxy, which builds upstream headers afresh: the client's credentials for
     // the router never reach the model server (the upstream's own key, if any, replaces them).
-    const remove = ['content-length', ...CLIENT_CREDENTIALS.filter((h) => !(h in set))];
+    // accept-encoding: the answer must come unencoded to be measured, restored and cached.
+    const remove = ['content-length', 'accept-encoding', ...CLIENT_CREDENTIALS.filter((h) => !(h in set))];
     // Envoy's ORIGINAL_DST cluster only takes an IP:port. For a hostname endpoint the header is
     // left out and Envoy routes on x-selected-model to that model's DNS cluster (docs/extproc.md).
     if (isIpEndpoint(decision.endpoint)) set['x-gateway-destination-endpoint'] = decision.endpoint;
@@ -352,6 +353,18 @@ export class ExtProcSession {
       handler.onBody(new Uint8Array(0), true);
       this.phase = 'done';
       return this.send(continueResponseHeaders(mutation));
+    }
+    const encoding = (firstHeader(headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') {
+      // We asked for an unencoded answer (accept-encoding removed); an upstream that compresses
+      // anyway is passed through untouched: nothing is measured from the body, restored or cached.
+      this.opts.logger.warn(
+        { requestId: forward.trace.requestId, encoding },
+        'compressed upstream answer not inspected',
+      );
+      handler.onAbort(`content-encoding ${encoding}`);
+      this.phase = 'passthrough';
+      return this.send(continueResponseHeaders(mutation, { response_body_mode: 'NONE' }));
     }
     // SSE is measured and cached chunk by chunk; other bodies (JSON answers, error bodies) are
     // small and come whole. Envoy's default for the response body is NONE (docs/extproc.md).

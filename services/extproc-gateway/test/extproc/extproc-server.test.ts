@@ -166,7 +166,12 @@ describe('request side', () => {
       ':path': '/openai/v1/chat/completions',
     });
     // content-length changes with the body; the client's router key must not reach the model.
-    expect(common?.header_mutation?.remove_headers).toEqual(['content-length', 'authorization', 'x-api-key']);
+    expect(common?.header_mutation?.remove_headers).toEqual([
+      'content-length',
+      'accept-encoding',
+      'authorization',
+      'x-api-key',
+    ]);
     // Values go out in raw_value (current Envoy), never both fields.
     for (const o of common?.header_mutation?.set_headers ?? []) {
       expect(o.header.value ?? '').toBe('');
@@ -194,7 +199,11 @@ describe('request side', () => {
     expect(set[':path']).toBeUndefined();
     // The model's own upstream key replaces the client's router key.
     expect(set['authorization']).toBe('Bearer sk-upstream-named');
-    expect(common?.header_mutation?.remove_headers).toEqual(['content-length', 'x-api-key']);
+    expect(common?.header_mutation?.remove_headers).toEqual([
+      'content-length',
+      'accept-encoding',
+      'x-api-key',
+    ]);
     expect(JSON.parse(Buffer.from((common?.body_mutation as { body: Buffer }).body).toString()).model).toBe(
       'named',
     );
@@ -538,6 +547,24 @@ describe('response side', () => {
     expect(text).toBe(`Dear ${PII_EMAIL}, hi`);
     expect(client).not.toContain('EMAIL_AD');
     expect(client.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('passes a compressed answer through untouched and caches nothing', async () => {
+    const before = doubles.stores.length;
+    const s = await forwarded(
+      { model: 'auto', messages: [{ role: 'user', content: 'integral of cos x' }] },
+      'gz-1',
+    );
+    s.send(
+      responseHeaders({ ':status': '200', 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+    );
+    const h = await s.next();
+    expect(h.mode_override).toEqual({ response_body_mode: 'NONE' });
+    expect(setHeaders(h.response_headers?.response?.header_mutation)['x-selected-model']).toBe('mathy');
+    s.halfClose();
+    expect((await s.status).code).toBe(grpcStatus.OK);
+    await server.idle();
+    expect(doubles.stores.length).toBe(before);
   });
 
   it('does not cache an upstream error answer', async () => {
