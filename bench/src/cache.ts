@@ -42,6 +42,8 @@ interface SizeResult {
   heapMb: number;
   rssMb: number;
   graphScopes: number;
+  /** ANN recall@1 (see recall()); measured with one scope up to 100k entries. */
+  recallAt1: { random: number; nearDuplicate: number } | null;
 }
 
 let argv: readonly string[] = process.argv.slice(2);
@@ -140,12 +142,57 @@ async function measure(
     heapMb: Math.round((mem.heapUsed - heap0) / 2 ** 20),
     rssMb: Math.round((mem.rss - rss0) / 2 ** 20),
     graphScopes: store.describe().graphScopes,
+    recallAt1: scopes === 1 && entries <= 100_000 ? await recall(store, entries, dimension, now) : null,
   };
   await store.flush();
   return result;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Recall@1 of the ANN search, two ways, replaying the same vector stream (same seed):
+ * `random`: 100 fresh queries, is the true nearest (brute force) the store's top result;
+ * `nearDuplicate`: 100 stored vectors plus small noise (cosine ~0.99, what a paraphrase looks
+ * like to a cache), is that entry the top result.
+ */
+async function recall(
+  store: EmbeddedStore,
+  entries: number,
+  dimension: number,
+  now: number,
+): Promise<{ random: number; nearDuplicate: number }> {
+  const unit = (v: Float32Array) => {
+    const n = Math.hypot(...v) || 1;
+    return v.map((x) => x / n);
+  };
+  const nextQuery = vectorSource(dimension, 4242);
+  const queries = Array.from({ length: 100 }, () => unit(nextQuery()));
+  const best = queries.map(() => ({ i: -1, dot: -Infinity }));
+  const targets = new Map(Array.from({ length: 100 }, (_, k) => [Math.floor((k * entries) / 100), k]));
+  const noisy: Array<{ i: number; v: Float32Array }> = [];
+  const noise = rng(5);
+  const next = vectorSource(dimension, 7);
+  for (let i = 0; i < entries; i++) {
+    const raw = next();
+    const v = unit(raw);
+    if (targets.has(i))
+      noisy.push({ i, v: unit(raw.map((x) => x + 0.15 * (noise() * 2 - 1) * Math.sqrt(3))) });
+    for (let q = 0; q < queries.length; q++) {
+      const query = queries[q]!;
+      let dot = 0;
+      for (let d = 0; d < dimension; d++) dot += query[d]! * v[d]!;
+      if (dot > best[q]!.dot) best[q] = { i, dot };
+    }
+  }
+  const top = async (v: Float32Array) => (await store.search(hex64(0), v, 1, now))[0]?.entry.query;
+  let random = 0;
+  for (let q = 0; q < queries.length; q++)
+    if ((await top(queries[q]!)) === `synthetic question ${best[q]!.i}`) random++;
+  let nearDuplicate = 0;
+  for (const { i, v } of noisy) if ((await top(v)) === `synthetic question ${i}`) nearDuplicate++;
+  return { random: random / queries.length, nearDuplicate: nearDuplicate / noisy.length };
+}
 
 /**
  * The same fixed CPU work timed many times: its p99/p50 shows how much of a tail comes from the
@@ -173,7 +220,9 @@ export async function runCacheBench(): Promise<SizeResult[]> {
   console.log(
     `cache bench: dimension ${dimension}, ${queries} queries per size, k=4, HNSW M=16 efC=100 ef=64`,
   );
-  console.log('entries  scopes  insert/s  sem p50  sem p99  exact p50  exact p99  heap MB  rss MB  graphs');
+  console.log(
+    'entries  scopes  insert/s  sem p50  sem p99  exact p50  exact p99  heap MB  rss MB  graphs  recall@1 random/near-dup',
+  );
   for (const entries of sizes) {
     for (const scopes of scopeCounts) {
       if (scopes > entries) continue;
@@ -191,6 +240,7 @@ export async function runCacheBench(): Promise<SizeResult[]> {
           r.heapMb,
           r.rssMb,
           r.graphScopes,
+          r.recallAt1 ? `${r.recallAt1.random}/${r.recallAt1.nearDuplicate}` : '-',
         ]
           .map((x) => String(x).padStart(8))
           .join(' '),
