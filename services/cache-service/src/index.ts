@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Bus, Logger, RouterConfig, Subscription } from '@sr/shared';
 import type { Registry } from 'prom-client';
 import { createStore } from './create-store';
@@ -19,6 +20,8 @@ export interface CacheServiceOptions {
   embedder?: Embedder;
   /** Rejects near-misses (numbers, entities, negation, direction); `@sr/ml`'s when omitted. */
   verifier?: Verifier;
+  /** Directory that relative model paths (`classifiers.encoderDir`) resolve against; default cwd. */
+  baseDir?: string;
   /** Overrides the configured backend (tests). */
   store?: CacheStore;
   now?: () => number;
@@ -54,7 +57,9 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
     let { embedder, verifier } = options;
     let release: (() => Promise<void>) | undefined;
     if (!embedder || !verifier) {
-      const loaded = await loadEncoder(options.config.classifiers.encoderDir);
+      const loaded = await loadEncoder(
+        resolve(options.baseDir ?? process.cwd(), options.config.classifiers.encoderDir),
+      );
       embedder ??= loaded.embedder;
       verifier ??= loaded.verifier;
       release = loaded.close;
