@@ -12,7 +12,7 @@ import {
 import { Registry } from 'prom-client';
 import { createLogger, parseConfig, type RouterConfig } from '@sr/shared';
 import { InProcessBus } from '@sr/shared/testing';
-import { createExtProcServer, type ExtProcServer } from '../../src/extproc/index';
+import { createExtProcServer, ExtProcServer, extProcPort } from '../../src/extproc/index';
 import { createGatewayMetrics, createPipeline, EndpointPool, type Pipeline } from '../../src/index';
 import {
   EnvoyStream,
@@ -680,5 +680,31 @@ describe('protocol errors and cancellation', () => {
     expect((await s.status).code).toBe(grpcStatus.OK);
     await eventually(() => server.openStreams === 0, 'the session to be released');
     expect(doubles.stores.length).toBe(before);
+  });
+});
+
+describe('shutdown', () => {
+  it('cancels streams still open after the grace period and resolves', async () => {
+    const own = new ExtProcServer({
+      pipeline: extProcPort(pipeline),
+      logger: createLogger({ service: 'extproc-test', level: 'silent' }),
+      registry: new Registry(),
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: 4096,
+      decisionTimeoutMs: 1000,
+      shutdownGraceMs: 100,
+    });
+    const { port } = await own.start();
+    const ownClient = extProcClient(port);
+    const s = new EnvoyStream(ownClient);
+    s.send(requestHeaders(chatHeaders()));
+    await s.next();
+    expect(own.openStreams).toBe(1);
+    await own.shutdown();
+    expect(own.openStreams).toBe(0);
+    // The stream Envoy left open is ended for it, not left hanging.
+    expect((await s.status).code).not.toBe(grpcStatus.OK);
+    ownClient.close();
   });
 });
