@@ -31,7 +31,12 @@ export async function deadUrl(): Promise<string> {
  * upstream stub servers (`general-stub`, `math-stub`). `extra` is YAML merged at the top level.
  */
 export async function startEnv(
-  options: { extra?: string; env?: NodeJS.ProcessEnv; models?: string } = {},
+  options: {
+    extra?: string;
+    env?: NodeJS.ProcessEnv;
+    /** More models (YAML list items); a function gets the stubs' URLs. */
+    models?: string | ((urls: { general: string; math: string }) => string);
+  } = {},
 ): Promise<TestEnv> {
   const general = await startUpstreamStub({ name: 'general-stub' });
   const math = await startUpstreamStub({ name: 'math-stub' });
@@ -47,7 +52,7 @@ models:
     reasoningFamily: qwen3
     upstreamModel: qwen3-math
     piiPolicy: { allow: [], action: route }
-${options.models ?? ''}
+${typeof options.models === 'function' ? options.models({ general: general.url, math: math.url }) : (options.models ?? '')}
 categories:
   - name: math
     modelScores: [{ model: mathy, score: 0.9, useReasoning: true }, { model: general, score: 0.5 }]
