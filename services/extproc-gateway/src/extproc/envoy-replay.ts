@@ -64,7 +64,7 @@ export class EnvoyStream {
   }
 
   /** The next answer; rejects (instead of hanging) if the stream ends or nothing comes in time. */
-  async next(timeoutMs = 5_000): Promise<ProcessingResponse> {
+  async next(timeoutMs = 10_000): Promise<ProcessingResponse> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = this.inbox.shift();

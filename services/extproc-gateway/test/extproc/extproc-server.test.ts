@@ -115,7 +115,7 @@ afterEach(async () => {
 
 /** Waits (bounded) until `check` holds: for effects that happen after an answer was sent. */
 async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
