@@ -1,5 +1,6 @@
 import { domainSpec } from '../tasks/domain';
 import { intentSpec } from '../tasks/intent';
+import { jailbreakSection } from '../tasks/jailbreak';
 import { bagSection } from './bag-section';
 import type { EvalSection } from './section';
 
@@ -13,4 +14,5 @@ export const EVAL_SECTIONS: readonly EvalSection[] = [
     { set: 'ownEval', metric: 'accuracy', threshold: 0.75 },
   ]),
   bagSection(intentSpec, [{ set: 'heldOut', metric: 'macroF1', threshold: 0.9 }]),
+  jailbreakSection,
 ];
