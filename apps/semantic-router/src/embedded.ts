@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
   ConfigStore,
   createLogger,
@@ -22,6 +23,8 @@ export interface EmbeddedOptions {
   logger?: Logger;
   /** Directory that relative model paths in the config resolve against. */
   baseDir?: string;
+  /** An extra span exporter (tests pass an in-memory one). */
+  spanExporter?: SpanExporter;
 }
 
 export interface EmbeddedRouter {
@@ -46,7 +49,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
       level: initial.observability.logLevel,
       logPrompts: initial.observability.logPrompts,
     });
-  const tracing = startTracing({ serviceName: 'semantic-router', ...initial.observability.tracing });
+  const tracing = startTracing({
+    serviceName: 'semantic-router',
+    ...initial.observability.tracing,
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+  });
   const { registry, common } = createMetricsRegistry('semantic-router');
   const configStore = new ConfigStore({
     file,
