@@ -38,6 +38,7 @@ export interface SemanticCacheOptions {
 export class SemanticCache {
   readonly counters: CacheCounters = { hits: 0, misses: 0, stores: 0, evictions: 0 };
   private readonly now: () => number;
+  private lastGaugeRefreshMs = -Infinity;
 
   constructor(private readonly o: SemanticCacheOptions) {
     this.now = o.now ?? Date.now;
@@ -214,7 +215,11 @@ export class SemanticCache {
         this.counters.evictions += put.evicted;
         this.o.metrics.evictions.inc({ backend: this.backend, cause: 'lru' }, put.evicted);
       }
-      await this.refreshEntries();
+      // The gauge costs a count request with Qdrant: refresh it at most once a second on stores.
+      if (now - this.lastGaugeRefreshMs >= 1000) {
+        this.lastGaugeRefreshMs = now;
+        await this.refreshEntries();
+      }
       return { status: 'stored', entryId: put.entryId };
     } catch (err) {
       this.unavailable('store', err);
