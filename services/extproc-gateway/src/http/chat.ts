@@ -64,17 +64,22 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
   const handler = deps.pipeline.responseFor(result.forward, { sentAt });
   deps.track(handler.settled);
   const { sse, setHeaders } = handler.onHeaders(result.statusCode, result.headers);
-  const type = result.headers['content-type'];
+  const type = first(result.headers['content-type']);
+  const encoding = first(result.headers['content-encoding']);
+  // An upstream that compresses anyway: pass the bytes through as they are, uninspected.
+  const encoded = !!encoding && encoding.toLowerCase() !== 'identity';
   res.writeHead(result.statusCode, {
     ...result.forward.headers,
     ...setHeaders,
-    ...(type ? { 'content-type': Array.isArray(type) ? type[0]! : type } : {}),
+    ...(type ? { 'content-type': type } : {}),
+    ...(encoded ? { 'content-encoding': encoding } : {}),
     ...(sse ? { 'cache-control': 'no-cache' } : {}),
   });
   res.flushHeaders();
+  if (encoded) handler.onAbort('compressed answer, not inspected');
   try {
     for await (const chunk of result.body) {
-      await write(res, handler.onBody(chunk as Uint8Array, false));
+      await write(res, encoded ? (chunk as Uint8Array) : handler.onBody(chunk as Uint8Array, false));
       if (client.signal.aborted) break;
     }
     if (client.signal.aborted) {
@@ -83,7 +88,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
       res.destroy();
       return;
     }
-    await write(res, handler.onBody(new Uint8Array(0), true));
+    if (!encoded) await write(res, handler.onBody(new Uint8Array(0), true));
     res.end();
   } catch (err) {
     // The upstream broke off mid-answer (or the deadline hit): nothing can be retried now.
@@ -91,6 +96,10 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
     deps.logger.warn({ err, requestId: outcome.context.requestId }, 'upstream stream failed mid-answer');
     if (!res.destroyed) res.destroy();
   }
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export function methodNotAllowed(res: ServerResponse, pipeline: Pipeline, allow: string): void {
