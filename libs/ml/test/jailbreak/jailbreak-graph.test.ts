@@ -39,9 +39,17 @@ describe('jailbreak mean+max model', () => {
     ...ATTACKS.map((t) => ({ ids: f.features(t), y: 1 as const, weight: 1 })),
     ...BENIGN.map((t) => ({ ids: f.features(t), y: 0 as const, weight: 1 })),
   ];
+  // Two frozen dims: "ignore" and "disregard" share a pretend word vector, which must survive training.
+  const frozenRows = [f.features('ignore')[0] as number, f.features('disregard')[0] as number];
   const raw = trainMeanMax(examples, {
     rows: params.buckets,
     dim: 8,
+    frozenDim: 2,
+    frozenInit: (e, width, offset) => {
+      for (const r of frozenRows) e.set([0.7, -0.3], r * width + offset);
+    },
+    featureDropout: 0.1,
+    labelSmoothing: 0.05,
     hidden: 8,
     epochs: 40,
     lr: 0.2,
@@ -68,6 +76,15 @@ describe('jailbreak mean+max model', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('never updates the frozen word-vector dims', () => {
+    for (const r of frozenRows) {
+      expect(raw.embeddings[r * raw.dim + 8]).toBeCloseTo(0.7, 6);
+      expect(raw.embeddings[r * raw.dim + 9]).toBeCloseTo(-0.3, 6);
+    }
+    expect(raw.dim).toBe(10);
+    expect(raw.learnedDim).toBe(8);
   });
 
   it('learns the toy task', () => {

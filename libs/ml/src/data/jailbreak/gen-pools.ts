@@ -26,6 +26,18 @@ export const OVERRIDE_VERBS = [
   'leave behind',
   'delete',
   'do not obey',
+  'pay no heed to',
+  'look past',
+  'put aside',
+  'dismiss',
+  'toss out',
+  'wipe',
+  'reset',
+  'unlearn',
+  'stop obeying',
+  'break free of',
+  'get rid of',
+  'step outside',
 ];
 export const QUANTIFIERS = [
   'all',
@@ -77,6 +89,16 @@ export const RULE_NOUNS = [
   'configuration',
   'text',
   'tasks',
+  'setup',
+  'briefing',
+  'system message',
+  'pre-prompt',
+  'persona',
+  'limitations',
+  'filters',
+  'boundaries',
+  'content policy',
+  'training',
 ];
 
 /** What an attacker wants once the instructions are gone. */
