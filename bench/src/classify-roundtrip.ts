@@ -4,7 +4,7 @@
  * round trip. Baseline in the same run: the same prompt to an echo worker (transport + contract
  * validation, no model), so the model's share is visible even on a loaded machine.
  *
- * `node bench/dist/classify-roundtrip.js [--rate 500] [--seconds 10]`; results in bench/results/.
+ * `npm run bench -- classify-roundtrip [--rate 500] [--seconds 10]`; results in bench/results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -127,9 +127,9 @@ export function workerProcess(
   });
 }
 
-export function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+export function arg(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
@@ -171,9 +171,10 @@ export function saveResult(name: string, result: Record<string, unknown>): strin
   return file;
 }
 
-export async function main(): Promise<Record<string, unknown>> {
-  const rate = arg('rate', 500);
-  const seconds = arg('seconds', 10);
+/** `npm run bench -- classify-roundtrip [--rate 500] [--seconds 10]`. */
+export async function runClassifyRoundtripBench(args: readonly string[]): Promise<void> {
+  const rate = arg(args, 'rate', 500);
+  const seconds = arg(args, 'seconds', 10);
   const nats = await startNatsServer();
   const bus = await NatsBus.connect({ url: nats.url, name: 'bench-classify-client' });
   let worker: ChildService | undefined;
@@ -202,7 +203,6 @@ export async function main(): Promise<Record<string, unknown>> {
     const file = saveResult('classify-roundtrip', result);
     console.log(JSON.stringify(result, null, 2));
     console.log(`saved ${file}`);
-    return result;
   } finally {
     await worker?.stop('SIGTERM');
     await bus.close();
@@ -211,7 +211,7 @@ export async function main(): Promise<Record<string, unknown>> {
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  runClassifyRoundtripBench(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

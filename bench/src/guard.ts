@@ -4,7 +4,7 @@
  * p99 ≤ 5 ms), the same for a 2,000-word pasted document, and the throughput ceiling with 64
  * requests in flight. Baseline: the echo worker (transport + validation, no model) in the same run.
  *
- * `node bench/dist/guard.js [--rate 500] [--seconds 10]`; results in bench/results/guard.json.
+ * `npm run bench -- guard [--rate 500] [--seconds 10]`; results in bench/results/guard.json.
  */
 import { call, guardCheck, NatsBus } from '@sr/shared';
 import { startNatsServer, type ChildService } from '@sr/shared/testing';
@@ -22,9 +22,10 @@ const REPORT =
   'Revenue grew by eight percent compared with the same quarter last year, driven by the retail segment. ' +
   'Operating costs rose slightly because of higher energy prices and new warehouse leases. ';
 
-export async function main(): Promise<Record<string, unknown>> {
-  const rate = arg('rate', 500);
-  const seconds = arg('seconds', 10);
+/** `npm run bench -- guard [--rate 500] [--seconds 10]`. */
+export async function runGuardBench(args: readonly string[]): Promise<void> {
+  const rate = arg(args, 'rate', 500);
+  const seconds = arg(args, 'seconds', 10);
   const nats = await startNatsServer();
   const bus = await NatsBus.connect({ url: nats.url, name: 'bench-guard-client' });
   let worker: ChildService | undefined;
@@ -66,7 +67,6 @@ export async function main(): Promise<Record<string, unknown>> {
     const file = saveResult('guard', result);
     console.log(JSON.stringify(result, null, 2));
     console.log(`saved ${file}`);
-    return result;
   } finally {
     await worker?.stop('SIGTERM');
     await bus.close();
@@ -75,7 +75,7 @@ export async function main(): Promise<Record<string, unknown>> {
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  runGuardBench(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

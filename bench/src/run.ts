@@ -2,10 +2,14 @@
 // `npm run bench -- <name> [args]`: runs one benchmark; each prints a table and saves JSON to bench/results/.
 import { runCacheCli } from './cache';
 import { runClassifyBench } from './classify';
+import { runClassifyRoundtripBench } from './classify-roundtrip';
+import { runGuardBench } from './guard';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
   classify: runClassifyBench,
   cache: runCacheCli,
+  guard: runGuardBench,
+  'classify-roundtrip': runClassifyRoundtripBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
