@@ -109,9 +109,13 @@ export function applyRedaction(
   return changed;
 }
 
-/** Deep copy of a JSON body, so mutations never touch what the caller parsed. */
+/**
+ * A copy of the body that is safe to mutate with the functions above: they only replace
+ * top-level fields and whole messages (never edit nested objects in place), so a shallow copy
+ * is enough and what the caller parsed stays untouched (a unit test checks it).
+ */
 export function cloneBody(body: ChatCompletionRequest): Body {
-  return structuredClone(body) as Body;
+  return { ...body } as Body;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -89,7 +89,20 @@ function weighted(endpoints: readonly EndpointConfig[], random: () => number): E
   return endpoints[endpoints.length - 1]!;
 }
 
+const hostPorts = new Map<string, string>();
+
+/** `host:port` of an endpoint URL (memoised: it is computed on every routed request). */
 export function hostPort(url: string): string {
+  let known = hostPorts.get(url);
+  if (known === undefined) {
+    known = computeHostPort(url);
+    if (hostPorts.size > 10_000) hostPorts.clear();
+    hostPorts.set(url, known);
+  }
+  return known;
+}
+
+function computeHostPort(url: string): string {
   const u = new URL(url);
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
   return `${u.hostname}:${port}`;
