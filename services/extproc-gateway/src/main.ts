@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Runs the gateway alone (distributed mode): loads the config from `--config FILE` or
- * `SR_CONFIG`, connects to NATS, serves HTTP on `listeners.http` and health/metrics on
- * `listeners.metrics`, hot-reloads the config, prints `ready` when serving.
+ * `SR_CONFIG`, connects to NATS, serves HTTP on `listeners.http`, Envoy ExtProc on
+ * `listeners.grpc` and health/metrics on `listeners.metrics`, hot-reloads the config, prints
+ * `ready` when serving.
  */
 import {
   ConfigStore,
@@ -13,6 +14,7 @@ import {
   loadConfigFile,
   startTracing,
 } from '@sr/shared';
+import { createExtProcServer } from './extproc/index';
 import { createGateway } from './gateway';
 
 function configPath(argv: readonly string[]): string {
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   });
   const bus = await connectConfiguredBus(initial.bus, 'extproc-gateway');
   const gateway = createGateway({ config: store, bus, logger, registry });
+  const extproc = createExtProcServer({ config: initial, pipeline: gateway.pipeline, logger, registry });
   const host = new ServiceHost({
     name: 'extproc-gateway',
     logger,
@@ -53,10 +56,13 @@ async function main(): Promise<void> {
   host.onShutdown(() => tracing.shutdown().catch(() => undefined));
   host.onShutdown(() => bus.close());
   host.onShutdown(() => gateway.shutdown());
+  host.onShutdown(() => extproc.shutdown());
   host.onShutdown(async () => store.stop());
   host.handleSignals();
   await host.listen();
   await gateway.start();
+  const { port: grpcPort } = await extproc.start();
+  logger.info({ port: grpcPort }, 'gateway ExtProc listening');
   store.start();
   process.stdout.write('ready\n');
 }

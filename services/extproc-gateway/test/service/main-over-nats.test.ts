@@ -39,7 +39,7 @@ describe('gateway main over NATS', () => {
     writeFileSync(
       file,
       `
-listeners: { http: { host: 127.0.0.1, port: 0 }, metrics: { host: 127.0.0.1, port: 0 } }
+listeners: { http: { host: 127.0.0.1, port: 0 }, grpc: { host: 127.0.0.1, port: 0 }, metrics: { host: 127.0.0.1, port: 0 } }
 defaultModel: general
 models:
   - { name: general, endpoints: [{ url: "${upstream.url}" }] }
