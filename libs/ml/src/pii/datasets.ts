@@ -269,5 +269,9 @@ export function loadPresidioPools(root: string = defaultDatasetRoot()): Presidio
     .slice(1)
     .map((r) => (r[0] ?? '').trim())
     .filter((x) => x.length > 0);
-  return { identities, companies };
+  const nationalities = parseCsv(readFileSync(join(base, 'nationalities.csv'), 'utf8').replace(/^\uFEFF/, ''))
+    .slice(1)
+    .filter((r) => r.length >= 5 && r[1])
+    .map((r) => ({ nationality: r[1]!, woman: r[3]!, plural: r[4]! }));
+  return { identities, companies, nationalities };
 }

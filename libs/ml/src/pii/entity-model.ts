@@ -7,6 +7,8 @@ import { FEATURES_PER_TOKEN, PII_FEATURE_VERSION, featurize } from './features';
 import { bioToSpans, viterbiBio } from './labels';
 import type { EntitySpan } from './labels';
 import { tokenize } from './tokenize';
+import { EMPTY_LEXICON, loadLexicon } from './lexicon';
+import type { PiiLexicon } from './lexicon';
 import type { PiiToken } from './tokenize';
 
 /** Tokens per ONNX run; bounds memory for very long inputs (context lives in the features, so no seams). */
@@ -53,6 +55,7 @@ export class PiiEntityModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly config: PiiModelConfig,
+    private readonly lexicon: PiiLexicon,
   ) {}
 
   /** Loads `model.onnx` + `config.json` from a model directory (e.g. `models/pii-ner`). */
@@ -66,12 +69,22 @@ export class PiiEntityModel {
         cause,
       });
     }
+    let lexicon = EMPTY_LEXICON;
+    if (config.lexicon) {
+      try {
+        lexicon = await loadLexicon(join(dir, config.lexicon));
+      } catch (cause) {
+        throw new SrError('ML_MODEL_CORRUPT', `PII entity model: cannot load ${join(dir, config.lexicon)}`, {
+          cause,
+        });
+      }
+    }
     try {
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ['cpu'],
         intraOpNumThreads: 1,
       });
-      return new PiiEntityModel(session, config);
+      return new PiiEntityModel(session, config, lexicon);
     } catch (cause) {
       throw new SrError(
         'ML_MODEL_CORRUPT',
@@ -109,7 +122,7 @@ export class PiiEntityModel {
     const ids = new Int32Array(total * F);
     let offset = 0;
     for (const t of toks) {
-      ids.set(featurize(t, this.config.buckets), offset * F);
+      ids.set(featurize(t, this.config.buckets, this.lexicon), offset * F);
       offset += t.length;
     }
     const probs = await this.tokenProbs(ids, total);

@@ -4,6 +4,8 @@ import { GraphBuilder } from '../onnx';
 import { quantizeRows } from '../onnx/bag-classifier';
 import { FEATURES_PER_TOKEN, PII_FEATURE_VERSION } from './features';
 import type { TaggerWeights } from './network';
+import { saveLexicon } from './lexicon';
+import type { PiiLexicon } from './lexicon';
 
 /** `config.json` of a PII entity model directory. */
 export interface PiiModelConfig {
@@ -16,6 +18,8 @@ export interface PiiModelConfig {
   /** BIO labels in output order. */
   labels: string[];
   entityTypes: string[];
+  /** Lexicon file in the model directory (name/place word lists used as features). */
+  lexicon?: string;
   /** Free-form provenance: data sizes, seed, epochs. */
   training?: Record<string, unknown>;
 }
@@ -53,9 +57,10 @@ export function buildTaggerGraph(w: TaggerWeights): GraphBuilder {
 export async function saveTaggerModel(
   dir: string,
   w: TaggerWeights,
-  meta: { labels: string[]; entityTypes: string[]; training?: Record<string, unknown> },
+  meta: { labels: string[]; entityTypes: string[]; training?: Record<string, unknown>; lexicon?: PiiLexicon },
 ): Promise<number> {
   await mkdir(dir, { recursive: true });
+  if (meta.lexicon) await saveLexicon(join(dir, 'lexicon.json'), meta.lexicon);
   const bytes = await buildTaggerGraph(w).save(join(dir, 'model.onnx'), {
     feature_version: PII_FEATURE_VERSION,
   });
@@ -68,6 +73,7 @@ export async function saveTaggerModel(
     hidden: w.hidden,
     labels: meta.labels,
     entityTypes: meta.entityTypes,
+    ...(meta.lexicon ? { lexicon: 'lexicon.json' } : {}),
     ...(meta.training ? { training: meta.training } : {}),
   };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');

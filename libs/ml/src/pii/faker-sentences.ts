@@ -97,6 +97,10 @@ function filler(f: Faker, rnd: () => number, pools?: PresidioPools): Record<stri
     return f.location.streetAddress(true);
   };
   const person = (): Fill => ({ value: fullName(), type: 'PERSON' });
+  const nat = (): PresidioPools['nationalities'][number] | undefined =>
+    pools && pools.nationalities.length > 0 ? pick(pools.nationalities) : undefined;
+  const cap = (w: string): string =>
+    w.replace(/(^|[\s-])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
   const date = (): string => {
     const d = f.date.between({ from: '1930-01-01', to: '2030-12-31' });
     const r = rnd();
@@ -134,9 +138,11 @@ function filler(f: Faker, rnd: () => number, pools?: PresidioPools): Record<stri
     city: () => ({ value: city(), type: 'LOCATION' }),
     country: () => ({ value: country(), type: 'LOCATION' }),
     state_abbr: () => ({ value: f.location.state({ abbreviated: true }), type: 'LOCATION' }),
-    nationality: () => ({ value: f.location.country() + 'n' }),
-    nation_woman: () => ({ value: 'French woman' }),
-    nation_plural: () => ({ value: 'Germans' }),
+    // Demonyms are NRP in presidio, not one of our types: they teach the tagger that "Egyptian"
+    // or "French" is not a LOCATION.
+    nationality: () => ({ value: cap(nat()?.nationality ?? 'Dutch') }),
+    nation_woman: () => ({ value: `${cap(nat()?.woman ?? 'French')} woman` }),
+    nation_plural: () => ({ value: cap(nat()?.plural ?? 'Germans') }),
     year: () => ({ value: String(f.number.int({ min: 1900, max: 2030 })), type: 'DATE_TIME' }),
     date_of_birth: () => ({ value: date(), type: 'DATE_TIME' }),
     date_time: () => ({ value: date(), type: 'DATE_TIME' }),
@@ -186,6 +192,7 @@ export interface PresidioPools {
     company: string;
   }[];
   companies: string[];
+  nationalities: { nationality: string; woman: string; plural: string }[];
 }
 
 const PLACEHOLDER = /\{\{?\s*(\w+)\s*\}?\}/g;

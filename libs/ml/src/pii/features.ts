@@ -1,3 +1,5 @@
+import type { PiiLexicon } from './lexicon';
+import { EMPTY_LEXICON } from './lexicon';
 import type { PiiToken } from './tokenize';
 
 /** How token features are hashed; stored in the model directory so run time matches train time. */
@@ -8,10 +10,10 @@ export interface PiiFeatureConfig {
   version: string;
 }
 
-export const PII_FEATURE_VERSION = 'pii-tok-v2';
+export const PII_FEATURE_VERSION = 'pii-tok-v3';
 
 /** Number of hashed features per token (fixed so the ONNX input is a dense [tokens × F] matrix). */
-export const FEATURES_PER_TOKEN = 21;
+export const FEATURES_PER_TOKEN = 24;
 
 /** 32-bit FNV-1a over UTF-16 code units; tiny, fast and stable across platforms. */
 export function fnv1a(s: string): number {
@@ -52,13 +54,23 @@ const EOS = '</s>';
  * Features: identity (raw and normalised), shape, affixes, a ±3 word window, shape and word bigrams,
  * line starts. Neighbour features carry their offset so "is ← X" differs from "X → is".
  */
-export function featurize(tokens: readonly PiiToken[], buckets: number): Int32Array {
+export function featurize(
+  tokens: readonly PiiToken[],
+  buckets: number,
+  lexicon: PiiLexicon = EMPTY_LEXICON,
+): Int32Array {
   const n = tokens.length;
   const F = FEATURES_PER_TOKEN;
   const out = new Int32Array(n * F);
   const low = tokens.map((t) => norm(t.text));
   const shp = tokens.map((t) => shapeOf(t.text));
   const w = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : low[i]!);
+  // Lexicon membership as three flags: first name, last name, place ("F-P" = first name and place).
+  const lex = tokens.map((t) => {
+    const l = t.text.toLowerCase();
+    return `${lexicon.first.has(l) ? 'F' : '-'}${lexicon.last.has(l) ? 'L' : '-'}${lexicon.place.has(l) ? 'P' : '-'}`;
+  });
+  const lx = (i: number): string => (i < 0 || i >= n ? '<>' : lex[i]!);
   const s = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : shp[i]!);
   // Document context: the text's first word and the token's line number. Address blocks that open a
   // text ("Name\n\n12 Main St\n…") are annotated differently from ones inside a sentence.
@@ -90,6 +102,9 @@ export function featurize(tokens: readonly PiiToken[], buckets: number): Int32Ar
       `ctx=${w(i - 2)}|${w(i - 1)}`,
       `head=${head}|${Math.min(line, 4)}`,
       `lineno=${Math.min(line, 6)}|${tok.lineStart ? 1 : 0}|${shp[i]}`,
+      `lex=${lex[i]}|${shp[i]}`,
+      `lex-1=${lx(i - 1)}|${lex[i]}`,
+      `lex+1=${lex[i]}|${lx(i + 1)}`,
     ];
     for (let f = 0; f < F; f++) out[i * F + f] = fnv1a(feats[f]!) % buckets;
   }

@@ -140,20 +140,46 @@ function numeric(n: number, rnd: () => number): PiiExample[] {
   return Array.from({ length: n }, () => neg(pick(gens)(), 'neg-numeric'));
 }
 
+/** Demonyms and language names in everyday requests ("Translate this into French"). */
+function demonyms(n: number, rnd: () => number, words: readonly string[]): PiiExample[] {
+  if (words.length === 0) return [];
+  const cap = (w: string): string =>
+    w.replace(/(^|[\s-])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const gens: ((w: string) => string)[] = [
+    (w) => `Translate this paragraph into ${w}.`,
+    (w) => `Is ${w} grammar harder than English grammar?`,
+    (w) => `Give me a classic ${w} recipe for dinner.`,
+    (w) => `What are typical ${w} breakfast foods?`,
+    (w) => `Explain the history of the ${w} language in two paragraphs.`,
+    (w) => `Recommend three ${w} novels for a beginner.`,
+    (w) => `How do you say thank you in ${w}?`,
+    (w) => `Which ${w} dishes are vegetarian?`,
+  ];
+  return Array.from({ length: n }, () => neg(pick(gens)(cap(pick(words))), 'neg-demonyms'));
+}
+
 export interface NegativeCounts {
   banking: number;
   codegen: number;
   stem: number;
   numeric: number;
+  demonyms: number;
 }
 
 /** Loads and generates entity-free training texts. */
-export function loadNegatives(root: string, counts: NegativeCounts, seed: number): PiiExample[] {
+export function loadNegatives(
+  root: string,
+  counts: NegativeCounts,
+  seed: number,
+  nationalityWords: readonly string[] = [],
+): PiiExample[] {
   const rnd = mulberry32(seed ^ 0x5eed);
   return [
     ...banking(root, counts.banking, rnd),
     ...codegen(root, counts.codegen, rnd),
     ...stem(root, counts.stem, rnd),
     ...numeric(counts.numeric, rnd),
+    ...demonyms(counts.demonyms, rnd, nationalityWords),
   ].filter((e) => e.text.trim().length > 0);
 }

@@ -13,6 +13,8 @@ import { MODEL_ENTITY_TYPES, bioLabels } from './labels';
 import { encodeExamples, trainTagger } from './trainer';
 import { saveTaggerModel } from './export';
 import { loadNegatives } from './negatives';
+import { buildLexiconFromFaker } from './lexicon';
+import { EXTRA_TEMPLATES } from './extra-templates';
 
 export interface TrainPiiOptions {
   outDir: string;
@@ -44,13 +46,19 @@ export async function trainPiiModel(
   const templates = loadTemplates(root);
   const held = split === 'template' ? heldOutTemplateKeys(templates) : new Set<string>();
   const trainTemplates = templates.filter((t) => !held.has(templateKey(t)));
+  const pools = loadPresidioPools(root);
   const faker = await generateFakerSentences(
-    trainTemplates,
+    [...trainTemplates, ...EXTRA_TEMPLATES],
     options.fakerSentences ?? 30000,
     seed,
-    loadPresidioPools(root),
+    pools,
   );
-  const negatives = loadNegatives(root, { banking: 3000, codegen: 3000, stem: 2000, numeric: 4000 }, seed);
+  const negatives = loadNegatives(
+    root,
+    { banking: 3000, codegen: 3000, stem: 2000, numeric: 4000, demonyms: 1500 },
+    seed,
+    pools.nationalities.map((n) => n.nationality),
+  );
   const labels = bioLabels(MODEL_ENTITY_TYPES);
   // WNUT tweets are noisy and sparsely annotated; a lower weight keeps them from dragging precision down.
   const examples: (PiiExample & { weight?: number })[] = [
@@ -63,7 +71,8 @@ export async function trainPiiModel(
     `pii: ${presidio.train.length} presidio train, ${faker.length} faker (from ${trainTemplates.length}/${templates.length} templates), ${wnut.train.length} wnut17, ${negatives.length} entity-free; held out ${presidio.test.length} presidio sentences`,
   );
   const buckets = options.buckets ?? 1 << 18;
-  const encoded = encodeExamples(examples, labels, buckets);
+  const lexicon = await buildLexiconFromFaker();
+  const encoded = encodeExamples(examples, labels, buckets, lexicon);
   const epochs = options.epochs ?? 6;
   const shape = { buckets, dim: options.dim ?? 24, hidden: options.hidden ?? 64 };
   const weights = trainTagger(encoded, {
@@ -78,6 +87,7 @@ export async function trainPiiModel(
   });
   const bytes = await saveTaggerModel(options.outDir, weights, {
     labels,
+    lexicon,
     entityTypes: [...MODEL_ENTITY_TYPES],
     training: {
       presidioTrain: presidio.train.length,

@@ -1,4 +1,5 @@
 import { FEATURES_PER_TOKEN, featurize } from './features';
+import type { PiiLexicon } from './lexicon';
 import type { PiiExample } from './datasets';
 import { spansToBio } from './labels';
 import { hiddenLayer, initTagger, outputLayer } from './network';
@@ -32,12 +33,13 @@ export function encodeExamples(
   examples: readonly (PiiExample & { weight?: number })[],
   labels: readonly string[],
   buckets: number,
+  lexicon?: PiiLexicon,
 ): Encoded[] {
   return examples
     .map((ex) => {
       const tokens = tokenize(ex.text);
       return {
-        ids: featurize(tokens, buckets),
+        ids: featurize(tokens, buckets, lexicon),
         labels: spansToBio(tokens, ex.spans, labels),
         weight: ex.weight ?? 1,
       };

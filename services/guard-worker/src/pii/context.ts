@@ -129,8 +129,10 @@ const NUMERIC_TYPES = new Set(['PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IP_ADDR
 
 const WORD_RE = /[\p{L}\p{N}#]+(?:-[\p{L}\p{N}]+)*/gu;
 
-// Context stops at sentence ends, so "…call 432 03 163. Order 7" does not mix the two sentences.
-const SENTENCE_END = /[.!?;](?:\s|$)|\n/g;
+// Context stops at sentence ends, so "…call 432 03 163. Order 7" does not mix the two sentences;
+// a full stop followed by a digit or lower case ("Receipt no. 3344…") is an abbreviation.
+const SENTENCE_END = /[.!?;](?=\s+[\p{Lu}"'(])|\n/gu;
+const SENTENCE_END_RIGHT = /[.!?;](?=\s|$)|\n/u;
 
 function wordsAround(text: string, start: number, end: number, before: number, after: number): string[] {
   let left = text.slice(Math.max(0, start - 80), start);
@@ -140,7 +142,7 @@ function wordsAround(text: string, start: number, end: number, before: number, a
     left = left.slice(last.index + last[0].length);
   }
   let right = text.slice(end, end + 40);
-  const stop = right.search(SENTENCE_END);
+  const stop = right.search(SENTENCE_END_RIGHT);
   if (stop >= 0) right = right.slice(0, stop);
   const words = (s: string): string[] => [...s.matchAll(WORD_RE)].map((m) => m[0].toLowerCase());
   return [...words(left).slice(-before), ...words(right).slice(0, after)];

@@ -1,6 +1,7 @@
 import { PiiEntityModel, MODEL_ENTITY_TYPES } from '@sr/ml';
 import { applyContext } from './context';
 import { mergeSpans } from './merge';
+import { cleanModelSpans, preferPatterns } from './model-spans';
 import { isPublicFigure, publicFigureRanges, weakDateFactor } from './public-entities';
 import {
   createPhoneRecognizer,
@@ -128,10 +129,11 @@ export class PiiDetector {
         throw new TypeError(`PiiDetector.detect: text ${i} is ${typeof t}, expected a string`);
     const modelSpans = this.model ? await this.model.predictBatch(texts) : texts.map(() => []);
     return texts.map((text, i) => {
-      const candidates: PiiSpan[] = applyContext(
+      const passes = (s: PiiSpan): boolean => s.score >= this.threshold(s.type);
+      const patterns = applyContext(
         text,
         this.recognizers.flatMap((r) => r.find(text)),
-      );
+      ).filter(passes);
       const publicRanges = this.ignorePublicFigures ? publicFigureRanges(text) : [];
       const fromModel: PiiSpan[] = [];
       for (const s of modelSpans[i]!) {
@@ -142,12 +144,15 @@ export class PiiDetector {
         const factor = s.type === 'DATE_TIME' ? weakDateFactor(text, s) : 1;
         fromModel.push({ ...s, score: s.score * factor });
       }
-      candidates.push(...applyContext(text, fromModel, { negativeOnly: true }));
-      const passing = candidates.filter((s) => s.score >= this.threshold(s.type));
-      const merged = mergeSpans(preferValidated(passing)).map((s) => ({
-        ...s,
-        score: Math.round(s.score * 1e4) / 1e4,
-      }));
+      const model = applyContext(text, cleanModelSpans(text, fromModel), { negativeOnly: true }).filter(
+        passes,
+      );
+      const merged = mergeSpans(preferValidated([...patterns, ...preferPatterns(patterns, model)])).map(
+        (s) => ({
+          ...s,
+          score: Math.round(s.score * 1e4) / 1e4,
+        }),
+      );
       return this.includeText ? merged.map((s) => ({ ...s, text: text.slice(s.start, s.end) })) : merged;
     });
   }

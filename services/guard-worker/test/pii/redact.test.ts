@@ -69,7 +69,7 @@ describe('mergeSpans', () => {
 
 describe('applyContext', () => {
   it('raises scores near context words and lowers number-shaped matches near negative words', () => {
-    const text = 'my phone: 432 03 163. order number 432 03 164';
+    const text = 'My phone: 432 03 163. Order number 432 03 164';
     const [withCtx, withNeg] = applyContext(text, [
       span('PHONE_NUMBER', 10, 20, 0.4),
       span('PHONE_NUMBER', 35, 45, 0.6),
