@@ -43,6 +43,12 @@ describe('verifySimilarPair', () => {
       'negation-mismatch',
     ],
     ['I want to cancel my order', "I don't want to cancel my order", 'negation-mismatch'],
+    [
+      'Where does the water east of the basin flow?',
+      'Where does the water west of the basin flow?',
+      'antonym-mismatch',
+    ],
+    ['What are the benefits of aspirin?', 'What are the side effects of aspirin?', 'antonym-mismatch'],
     ['Flights from NY to LA', 'Flights from LA to NY', 'direction-mismatch'],
     ['NY to LA train times', 'LA to NY train times', 'direction-mismatch'],
     ['Translate this from English to French', 'Translate this from French to English', 'direction-mismatch'],

@@ -6,7 +6,8 @@
  */
 import { GAZETTEER } from './gazetteer';
 
-export type VerifyReason = 'number-mismatch' | 'entity-mismatch' | 'negation-mismatch' | 'direction-mismatch';
+export type VerifyReason =
+  'number-mismatch' | 'entity-mismatch' | 'negation-mismatch' | 'direction-mismatch' | 'antonym-mismatch';
 
 export type VerifyResult =
   { readonly ok: true } | { readonly ok: false; readonly reason: VerifyReason; readonly detail: string };
@@ -276,14 +277,22 @@ export function extractEntities(text: string): Set<string> {
 const REPAIR_RE =
   /\bno+,?\s+(?=(?:what|which|who|whom|whose|when|where|why|how|tell|let|i|make|scratch|rather|sorry|wait|um+|uh+|no|actually|oops|instead|nix|the|that|in|is|was|were|did|does|do)\b)|\bor\s+(?:rather|no|uh+|um+|actually)\b|\bi mean\b|\bi meant\b|\bi guess\b|\bmake that\b|\b(?:scratch|nix) that\b|\blet me rephrase\b|\brather\b(?!\s+than)|\boops\b|\b(?:uh+|um+|er)\b|\bsorry\b/gi;
 
+// Case-sensitive forms: "… Canadian no New York borough", "The dollar, no, prices …", "no not him".
+const REPAIR_CASED_RE = /[\p{L}\p{N}],?\s+no,?\s+(?=\p{Lu}|not\b|darn\b)|[\p{L}\p{N}],\s+no,\s/u;
+
 export function hasSelfCorrection(text: string): boolean {
   REPAIR_RE.lastIndex = 0;
-  return REPAIR_RE.test(text);
+  return REPAIR_RE.test(text) || REPAIR_CASED_RE.test(text);
 }
 
 function negationCount(text: string): number {
   // Repair markers ("no wait") and an answer-initial "No," are not negations of the request.
-  const cleaned = text.replace(REPAIR_RE, ' ').replace(/(^|[.!?]\s+)no\s*,/gi, '$1');
+  const cleaned = text
+    .replace(REPAIR_RE, ' ')
+    // The same repairs as REPAIR_CASED_RE, with a following "not" ("no not him but …") removed too.
+    .replace(/([\p{L}\p{N}]),?\s+no,?\s+(?:not\s+)?(?=\p{Lu}|darn\b)/gu, '$1 ')
+    .replace(/([\p{L}\p{N}]),\s+no,\s/gu, '$1 ')
+    .replace(/(^|[.!?]\s+)no\s*,/gi, '$1');
   const ws = words(cleaned);
   const seen = new Set<string>();
   let n = 0;
@@ -296,6 +305,90 @@ function negationCount(text: string): number {
     seen.add(t);
   });
   return n;
+}
+
+// Opposites that word vectors place close together ("east"/"west" are neighbours in GloVe), so
+// an embedding cannot tell "flows east" from "flows west"; one side using a word, the other its
+// opposite, is a different question.
+const ANTONYM_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['east', 'west'],
+  ['north', 'south'],
+  ['left', 'right'],
+  ['up', 'down'],
+  ['before', 'after'],
+  ['first', 'last'],
+  ['most', 'fewest'],
+  ['most', 'least'],
+  ['more', 'less'],
+  ['more', 'fewer'],
+  ['maximum', 'minimum'],
+  ['max', 'min'],
+  ['highest', 'lowest'],
+  ['high', 'low'],
+  ['largest', 'smallest'],
+  ['biggest', 'smallest'],
+  ['big', 'small'],
+  ['best', 'worst'],
+  ['increase', 'decrease'],
+  ['rise', 'fall'],
+  ['buy', 'sell'],
+  ['import', 'export'],
+  ['upload', 'download'],
+  ['enable', 'disable'],
+  ['encrypt', 'decrypt'],
+  ['add', 'remove'],
+  ['open', 'close'],
+  ['start', 'stop'],
+  ['hot', 'cold'],
+  ['cheap', 'expensive'],
+  ['cheapest', 'most expensive'],
+  ['win', 'lose'],
+  ['won', 'lost'],
+  ['winter', 'summer'],
+  ['spring', 'autumn'],
+  ['morning', 'evening'],
+  ['true', 'false'],
+  ['benefits', 'risks'],
+  ['benefits', 'side effects'],
+  ['advantages', 'disadvantages'],
+  ['pros', 'cons'],
+  ['good', 'bad'],
+  ['positive', 'negative'],
+  ['early', 'late'],
+  ['earliest', 'latest'],
+  ['inside', 'outside'],
+  ['above', 'below'],
+  ['over', 'under'],
+  ['young', 'old'],
+  ['youngest', 'oldest'],
+  ['male', 'female'],
+  ['men', 'women'],
+  ['input', 'output'],
+  ['client', 'server'],
+  ['private', 'public'],
+  ['sync', 'async'],
+  ['synchronous', 'asynchronous'],
+  ['ascending', 'descending'],
+  ['horizontal', 'vertical'],
+  ['light', 'dark'],
+];
+
+function phraseSet(text: string): string {
+  return ` ${words(text).map(normTok).join(' ')} `;
+}
+
+function antonymClash(a: string, b: string): string | undefined {
+  const pa = phraseSet(a);
+  const pb = phraseSet(b);
+  const has = (p: string, w: string): boolean => p.includes(` ${w} `);
+  for (const [x, y] of ANTONYM_PAIRS) {
+    if (
+      (has(pa, x) && !has(pa, y) && has(pb, y) && !has(pb, x)) ||
+      (has(pa, y) && !has(pa, x) && has(pb, x) && !has(pb, y))
+    )
+      return `${x} / ${y}`;
+  }
+  return undefined;
 }
 
 interface Direction {
@@ -386,8 +479,14 @@ function missingIn(entities: ReadonlySet<string>, text: string, otherText: strin
 
 /** Checks whether two prompts that embed close together really ask the same thing. */
 export function verifySimilarPair(a: string, b: string, options: VerifyOptions = {}): VerifyResult {
-  const checks = new Set(
-    options.checks ?? ['number-mismatch', 'entity-mismatch', 'negation-mismatch', 'direction-mismatch'],
+  const checks = new Set<VerifyReason>(
+    options.checks ?? [
+      'number-mismatch',
+      'entity-mismatch',
+      'negation-mismatch',
+      'antonym-mismatch',
+      'direction-mismatch',
+    ],
   );
   // Extra numbers/entities on a self-correcting side are forgiven (they are what was corrected away).
   const repairA = hasSelfCorrection(a);
@@ -419,6 +518,10 @@ export function verifySimilarPair(a: string, b: string, options: VerifyOptions =
     const gb = negationCount(b) % 2;
     if (ga !== gb)
       return { ok: false, reason: 'negation-mismatch', detail: `negated: a=${ga === 1}, b=${gb === 1}` };
+  }
+  if (checks.has('antonym-mismatch') && !repairA && !repairB) {
+    const clash = antonymClash(a, b);
+    if (clash) return { ok: false, reason: 'antonym-mismatch', detail: clash };
   }
   if (checks.has('direction-mismatch')) {
     const da = extractDirections(a);

@@ -142,11 +142,16 @@ export function xquadPairs(seed: number): { train: Pair[]; test: LabelledPair[] 
   }
   const rand = rng(seed);
   const en = byLang.get('en') as Map<string, string>;
+  // XQuAD and Disfl-QA both come from SQuAD dev: keep Disfl-QA's test questions out of training.
+  const disflTest = new Set(
+    Object.values(readJson<DisflFile>('g_more/disfl_qa/test.json')).map((r) => r.original.trim()),
+  );
   const train: Pair[] = [];
   const test: LabelledPair[] = [];
   for (const [id, enQ] of en) {
     const para = paragraphOf.get(id) ?? { key: id, ids: [] };
     const heldOut = splitPoint(para.key, 'xquad-paragraph') < HELD_OUT;
+    if (!heldOut && disflTest.has(enQ.trim())) continue;
     const sibling = para.ids.filter((s) => s !== id);
     for (const lang of XQUAD_LANGS) {
       if (lang === 'en') continue;

@@ -15,7 +15,7 @@ import type { PairSource } from './trainer';
 export function trainingSources(seed: number): PairSource[] {
   return [
     { name: 'gptcache', pairs: gptCachePairs().train, weight: 1 },
-    { name: 'disfl-qa', pairs: disflPairs().train, weight: 1.5 },
+    { name: 'disfl-qa', pairs: disflPairs().train, weight: 1.5, contiguous: true },
     { name: 'paws-dev', pairs: pawsTrainPairs(), weight: 1 },
     { name: 'generated', pairs: generatedTrainPairs(seed), weight: 1.5 },
     { name: 'xquad', pairs: xquadPairs(seed).train, weight: 0.7 },

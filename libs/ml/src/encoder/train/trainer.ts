@@ -14,6 +14,12 @@ export interface PairSource {
   readonly pairs: readonly Pair[];
   /** Relative probability that a batch comes from this source. */
   readonly weight: number;
+  /**
+   * Batches are contiguous runs of `pairs` (in file order) instead of random draws: neighbouring
+   * items share a topic (Disfl-QA questions of one article), so the in-batch negatives are
+   * same-topic questions, the negatives a cache meets.
+   */
+  readonly contiguous?: boolean;
 }
 
 export interface TrainOptions {
@@ -39,7 +45,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'onProgress'> = {
   seed: 20261130,
   dim: 128,
-  steps: 1500,
+  steps: 2000,
   batchSize: 96,
   lr: 0.08,
   scale: 20,
@@ -49,7 +55,7 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'onProgress'> = {
   bigramBuckets: 24576,
   charBuckets: 32768,
   initSigma: 0.01,
-  wholeWordCharWeight: 0.3,
+  wholeWordCharWeight: 1,
 };
 
 // Words GloVe keeps that our tokeniser never produces (punctuation, "n't") are dropped.
@@ -166,7 +172,10 @@ export function trainEncoder(
     }
     return b;
   };
-  const queues = sources.map((s) => ({ items: shuffle([...s.pairs], rand), pos: 0 }));
+  const queues = sources.map((s) => ({
+    items: s.contiguous ? [...s.pairs] : shuffle([...s.pairs], rand),
+    pos: 0,
+  }));
   const totalWeight = sources.reduce((a, s) => a + s.weight, 0);
   const nextBatch = (): Batch => {
     let r = rand() * totalWeight;
@@ -174,12 +183,13 @@ export function trainEncoder(
     while (si < sources.length - 1 && r >= (sources[si] as PairSource).weight)
       r -= (sources[si++] as PairSource).weight;
     const q = queues[si] as { items: Pair[]; pos: number };
+    if ((sources[si] as PairSource).contiguous) q.pos = Math.floor(rand() * q.items.length);
     const groups = new Set<string>();
     const texts = new Set<string>();
     const batch: Batch = { a: [], b: [], neg: [] };
     for (let tries = 0; batch.a.length < batchSize && tries < batchSize * 3; tries++) {
       if (q.pos >= q.items.length) {
-        shuffle(q.items, rand);
+        if (!(sources[si] as PairSource).contiguous) shuffle(q.items, rand);
         q.pos = 0;
       }
       const p = q.items[q.pos++] as Pair;
