@@ -3,6 +3,7 @@
 import { runCacheCli } from './cache';
 import { runClassifyBench } from './classify';
 import { runClassifyRoundtripBench } from './classify-roundtrip';
+import { runEncoderBench } from './encoder';
 import { runGuardBench } from './guard';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
@@ -10,6 +11,7 @@ const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void
   cache: runCacheCli,
   guard: runGuardBench,
   'classify-roundtrip': runClassifyRoundtripBench,
+  encoder: runEncoderBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
