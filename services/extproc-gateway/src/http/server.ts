@@ -47,9 +47,10 @@ export function createHttpServer(deps: HttpServerDeps): Server & { inFlight(): n
       } else res.destroy();
     });
   });
-  // Streaming answers may take minutes; the upstream timeout bounds them, not Node's defaults.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  // Bounds receiving the request (a client trickling its body), not the answer: streamed
+  // answers may take minutes and are bounded by timeouts.upstreamMs instead.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
   return Object.assign(server, { inFlight: () => inFlight });
 }
 
