@@ -1,5 +1,6 @@
 import { domainSpec } from '../tasks/domain';
 import { intentSpec } from '../tasks/intent';
+import { piiSection } from '../pii/eval-section';
 import { jailbreakSection } from '../tasks/jailbreak';
 import { bagSection } from './bag-section';
 import type { EvalSection } from './section';
@@ -15,4 +16,5 @@ export const EVAL_SECTIONS: readonly EvalSection[] = [
   ]),
   bagSection(intentSpec, [{ set: 'heldOut', metric: 'macroF1', threshold: 0.9 }]),
   jailbreakSection,
+  piiSection,
 ];

@@ -1,5 +1,6 @@
 import { domainSpec } from '../tasks/domain';
 import { intentSpec } from '../tasks/intent';
+import { piiTrainTask } from '../pii/train-task';
 import { jailbreakTask } from '../tasks/jailbreak';
 import { bagTask } from './bag-task';
 import type { BagTaskSpec } from './bag-task';
@@ -12,4 +13,4 @@ export const BAG_SPECS: readonly BagTaskSpec[] = [domainSpec, intentSpec];
  * Every task `npm run train -- <task>` knows. To add one, append it here: `bagTask(spec)` for a
  * hashed n-gram classifier spec, or any object implementing TrainTask.
  */
-export const TRAIN_TASKS: readonly TrainTask[] = [...BAG_SPECS.map(bagTask), jailbreakTask];
+export const TRAIN_TASKS: readonly TrainTask[] = [...BAG_SPECS.map(bagTask), jailbreakTask, piiTrainTask];
