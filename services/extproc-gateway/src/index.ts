@@ -29,4 +29,13 @@ export { decide, type Decision, type DecideInput } from './decision/decide';
 export { SseParser, sseFrame, SSE_DONE } from './sse/parser';
 export { StreamReassembler, type ReassemblyResult } from './sse/reassemble';
 export { replayAsSse } from './sse/replay';
-export { createExtProcServer, ExtProcServer, type CreateExtProcServerDeps } from './extproc/index';
+export {
+  createExtProcServer,
+  ExtProcServer,
+  extProcPort,
+  extProcServiceDefinition,
+  type CreateExtProcServerDeps,
+  type ExtProcPipeline,
+  type ProcessingRequest,
+  type ProcessingResponse,
+} from './extproc/index';
