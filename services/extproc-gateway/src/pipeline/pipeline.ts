@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context as otelContext, SpanStatusCode } from '@opentelemetry/api';
 import {
   cacheLookup,
   cacheScope,
@@ -383,6 +383,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       tenant: who.tenant,
       tenantLabel: who.label,
       startedAt: Date.now(),
+      // The request span's context: the response side's spans join the same trace.
+      traceContext: otelContext.active(),
       stream,
       model: decision.model.name,
       category: categoryName,

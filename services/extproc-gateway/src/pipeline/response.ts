@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import {
   cacheStore,
   call,
@@ -140,7 +141,8 @@ export function createResponseHandler(
       return;
     }
     const config = deps.getConfig();
-    await tracer.startActiveSpan('semantic_router.cache_store', async (span) => {
+    const parent = ctx.traceContext ?? context.active();
+    await tracer.startActiveSpan('semantic_router.cache_store', {}, parent, async (span) => {
       const start = performance.now();
       try {
         const reply = await call(
@@ -169,9 +171,11 @@ export function createResponseHandler(
   };
 
   const recordUsage = (usage: Usage | undefined, elapsedSeconds: number) => {
-    const span = tracer.startSpan('semantic_router.response', {
-      attributes: { 'gen_ai.request.model': model, 'http.response.status_code': status },
-    });
+    const span = tracer.startSpan(
+      'semantic_router.response',
+      { attributes: { 'gen_ai.request.model': model, 'http.response.status_code': status } },
+      ctx.traceContext,
+    );
     if (usage) {
       const prompt = usage.prompt_tokens ?? 0;
       const completion = usage.completion_tokens ?? 0;

@@ -1,3 +1,4 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type {
   CacheLookupReply,
   ChatCompletionRequest,
@@ -90,6 +91,8 @@ export interface ResponseContext {
         model: string;
       }
     | undefined;
+  /** OpenTelemetry context of the request span; response-side spans are its children. */
+  traceContext?: TraceContext;
   /** Placeholder → original value, to put back into the answer (PII redact with restoreInResponse). */
   restore: Record<string, string> | undefined;
 }
