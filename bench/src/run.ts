@@ -4,6 +4,7 @@ import { runCacheCli } from './cache';
 import { runClassifyBench } from './classify';
 import { runClassifyRoundtripBench } from './classify-roundtrip';
 import { runEncoderBench } from './encoder';
+import { runExtProcBench } from './extproc';
 import { runGuardBench } from './guard';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
@@ -12,6 +13,7 @@ const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void
   guard: runGuardBench,
   'classify-roundtrip': runClassifyRoundtripBench,
   encoder: runEncoderBench,
+  extproc: runExtProcBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
