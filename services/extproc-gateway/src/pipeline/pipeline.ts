@@ -1,24 +1,19 @@
 import { context as otelContext, SpanStatusCode } from '@opentelemetry/api';
 import {
-  cacheLookup,
   cacheScope,
-  call,
-  classify,
   ERROR_CATALOGUE,
   exactCacheKey,
-  guardCheck,
   lastUserIndex,
   messageText,
   toOpenAIError,
   type Bus,
   type ChatCompletionRequest,
-  type ClassifyReply,
   type ErrorCode,
   type Logger,
   type ModelConfig,
   type RouterConfig,
 } from '@sr/shared';
-import { decide, type Decision } from '../decision/decide';
+import { decide } from '../decision/decide';
 import { findModel } from '../decision/models';
 import { blockAnswer } from '../decision/respond';
 import type { GatewayMetrics } from '../metrics';
@@ -27,9 +22,11 @@ import type { EndpointPool } from '../upstream/pool';
 import { Authenticator, type AuthResult } from './auth';
 import { classifyTexts, type ClassifyApiResult } from './classify-api';
 import { cacheControl, GATEWAY_HEADERS, headerJson, headerToken, requestIdFrom, wantsDebug } from './headers';
+import { fanOut } from './fan-out';
 import { parseChatRequest } from './parse';
+import { emptyTrace, fillTrace } from './trace';
 import { createResponseHandler } from './response';
-import { round, runStage, skipped, traceStage, tracer } from './stages';
+import { round, traceStage, tracer } from './stages';
 import type {
   DecisionTrace,
   ForwardOutcome,
@@ -186,9 +183,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
 
     // ---- fan-out: guard, classify and cache lookup run concurrently ----
-    const runGuard =
-      (config.guards.jailbreak.enabled || config.guards.pii.enabled) &&
-      (auto || config.routing.guardExplicitModels);
     const query = lastUserText(body);
     const control = cacheControl(request.headers);
     const cacheable = config.cache.enabled && body.cache !== false && query !== undefined;
@@ -197,70 +191,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         ? cacheScope({ tenant: who.tenant, model: body.model, messages: body.messages, tools: body.tools })
         : undefined;
     const exactKey = scope !== undefined && query !== undefined ? exactCacheKey(scope, query) : undefined;
-    const callOpts = (timeoutMs: number) => ({ timeoutMs, requestId });
-
-    const [guard, classified, cached] = await Promise.all([
-      runGuard
-        ? runStage('guard', deps.metrics, () =>
-            call(
-              deps.bus,
-              guardCheck,
-              {
-                messages: body.messages,
-                checks: { jailbreak: config.guards.jailbreak.enabled, pii: config.guards.pii.enabled },
-              },
-              callOpts(config.timeouts.guardMs),
-            ),
-          )
-        : Promise.resolve(
-            skipped<never>(auto ? 'guards disabled' : 'explicit model, guardExplicitModels off'),
-          ),
-      auto
-        ? runStage(
-            'classify',
-            deps.metrics,
-            () =>
-              call(
-                deps.bus,
-                classify,
-                {
-                  messages: body.messages,
-                  ...(config.tools.enabled && body.tools?.length ? { tools: body.tools } : {}),
-                  ...(body.tool_choice !== undefined ? { toolChoice: body.tool_choice } : {}),
-                },
-                callOpts(config.timeouts.classifyMs),
-              ),
-            (r) => ({
-              'semantic_router.domain': r.domain?.label ?? 'none',
-              'semantic_router.intent': r.intent?.label ?? 'none',
-            }),
-          )
-        : Promise.resolve(skipped<never>('explicit model')),
-      cacheable && !control.noCache && scope && exactKey
-        ? runStage(
-            'cache_lookup',
-            deps.metrics,
-            () =>
-              call(
-                deps.bus,
-                cacheLookup,
-                { scope, exactKey, query: query! },
-                callOpts(config.timeouts.cacheLookupMs),
-              ),
-            (r) => ({ 'semantic_router.cache_hit': r.status === 'hit' }),
-          )
-        : Promise.resolve(
-            skipped<never>(
-              !config.cache.enabled
+    const { guard, classified, cached } = await fanOut({
+      config,
+      bus: deps.bus,
+      metrics: deps.metrics,
+      body,
+      auto,
+      requestId,
+      cache:
+        cacheable && !control.noCache && scope && exactKey
+          ? { scope, exactKey, query: query! }
+          : {
+              skip: !config.cache.enabled
                 ? 'cache disabled'
                 : control.noCache
                   ? 'cache-control: no-cache'
                   : body.cache === false
                     ? 'cache: false'
                     : 'no user message',
-            ),
-          ),
-    ]);
+            },
+    });
     trace.stages = { guard: traceStage(guard), classify: traceStage(classified), cache: traceStage(cached) };
 
     // ---- failure policies ----
@@ -509,53 +459,4 @@ function sseOutcome(
   trace: DecisionTrace,
 ): RespondOutcome {
   return { kind: 'respond', status, headers: { ...headers }, sse, trace };
-}
-
-function emptyTrace(requestId: string): DecisionTrace {
-  return {
-    requestId,
-    requestedModel: '',
-    auto: false,
-    tenant: 'anonymous',
-    stages: { guard: { status: 'skipped' }, classify: { status: 'skipped' }, cache: { status: 'skipped' } },
-  };
-}
-
-function fillTrace(trace: DecisionTrace, decision: Decision, classified: ClassifyReply | undefined): void {
-  if (classified)
-    trace.signals = { domain: classified.domain, intent: classified.intent, custom: classified.custom };
-  trace.category = decision.category
-    ? {
-        name: decision.category.category.name,
-        signal: decision.category.signal,
-        score: decision.category.score,
-      }
-    : null;
-  if (decision.jailbreak) trace.jailbreak = decision.jailbreak;
-  if (decision.kind === 'block') {
-    trace.blocked = decision.reason;
-    if (decision.piiTypes.length) trace.pii = { types: decision.piiTypes, action: 'block' };
-    return;
-  }
-  if (decision.kind === 'cache-hit') {
-    trace.cache = { status: 'hit', kind: decision.entryKind, similarity: decision.similarity };
-    return;
-  }
-  trace.candidates = decision.ranked.map((r) => ({ model: r.model.name, score: r.score, eligible: true }));
-  trace.selectedModel = decision.model.name;
-  trace.reasoning = {
-    enabled: decision.reasoning.enabled,
-    ...(decision.reasoning.family ? { family: decision.reasoning.family } : {}),
-    ...(decision.reasoning.effort ? { effort: decision.reasoning.effort } : {}),
-  };
-  if (decision.piiTypes.length)
-    trace.pii = {
-      types: decision.piiTypes,
-      action: decision.pii.action,
-      ...(decision.pii.action === 'route' ? { targetModel: decision.pii.model.name } : {}),
-    };
-  if (decision.tools) trace.tools = decision.tools;
-  trace.systemPrompt = decision.systemPrompt;
-  trace.cache =
-    decision.cacheMiss !== undefined ? { status: 'miss', reason: decision.cacheMiss } : { status: 'skipped' };
 }
