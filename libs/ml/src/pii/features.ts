@@ -30,8 +30,14 @@ export function shapeOf(word: string, collapse = true): string {
   let out = '';
   let last = '';
   for (const ch of word) {
+    const code = ch.charCodeAt(0);
     let c: string;
-    if (/\p{Lu}/u.test(ch)) c = 'X';
+    // ASCII fast path; the Unicode property tests only run for other scripts.
+    if (code >= 65 && code <= 90) c = 'X';
+    else if (code >= 97 && code <= 122) c = 'x';
+    else if (code >= 48 && code <= 57) c = 'd';
+    else if (code < 128) c = ch;
+    else if (/\p{Lu}/u.test(ch)) c = 'X';
     else if (/\p{L}/u.test(ch)) c = 'x';
     else if (/\p{N}/u.test(ch)) c = 'd';
     else c = ch;
@@ -40,6 +46,46 @@ export function shapeOf(word: string, collapse = true): string {
   }
   return out;
 }
+
+/** Continues an FNV-1a hash over `s`: cont(cont(OFFSET, a), b) equals fnv1a(a + b) before `>>> 0`. */
+function cont(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+const OFFSET = 0x811c9dc5;
+// Feature-name prefixes, hashed once.
+const P = Object.fromEntries(
+  [
+    'bias',
+    'w=',
+    'raw=',
+    'shape=',
+    'full=',
+    'p3=',
+    's3=',
+    's4=',
+    'w-1=',
+    'w+1=',
+    'w-2=',
+    'w+2=',
+    'w-3=',
+    'sh-1=',
+    'sh+1=',
+    'bi-1=',
+    'bi+1=',
+    'line=',
+    'ctx=',
+    'head=',
+    'lineno=',
+    'lex=',
+    'lex-1=',
+    'lex+1=',
+  ].map((p) => [p, cont(OFFSET, p)]),
+) as Record<string, number>;
 
 // Digits are folded to 0 so "1961" and "1985" share a feature; letters keep their identity.
 function norm(word: string): string {
@@ -76,37 +122,40 @@ export function featurize(
   // text ("Name\n\n12 Main St\n…") are annotated differently from ones inside a sentence.
   const head = n > 0 ? low[0]! : BOS;
   let line = 0;
+  const bar = (h: number): number => cont(h, '|');
+  const fin = (h: number): number => (h >>> 0) % buckets;
   for (let i = 0; i < n; i++) {
     const tok = tokens[i]!;
     if (i > 0 && tok.lineStart) line++;
     const lw = low[i]!;
-    const feats = [
-      'bias',
-      `w=${lw}`,
-      `raw=${tok.text}`,
-      `shape=${shp[i]}`,
-      `full=${shapeOf(tok.text, false).slice(0, 8)}`,
-      `p3=${lw.slice(0, 3)}`,
-      `s3=${lw.slice(-3)}`,
-      `s4=${lw.slice(-4)}`,
-      `w-1=${w(i - 1)}`,
-      `w+1=${w(i + 1)}`,
-      `w-2=${w(i - 2)}`,
-      `w+2=${w(i + 2)}`,
-      `w-3=${w(i - 3)}`,
-      `sh-1=${s(i - 1)}|${shp[i]}`,
-      `sh+1=${shp[i]}|${s(i + 1)}`,
-      `bi-1=${w(i - 1)}|${lw}`,
-      `bi+1=${lw}|${w(i + 1)}`,
-      `line=${tok.lineStart ? 1 : 0}|${shp[i]}`,
-      `ctx=${w(i - 2)}|${w(i - 1)}`,
-      `head=${head}|${Math.min(line, 4)}`,
-      `lineno=${Math.min(line, 6)}|${tok.lineStart ? 1 : 0}|${shp[i]}`,
-      `lex=${lex[i]}|${shp[i]}`,
-      `lex-1=${lx(i - 1)}|${lex[i]}`,
-      `lex+1=${lex[i]}|${lx(i + 1)}`,
-    ];
-    for (let f = 0; f < F; f++) out[i * F + f] = fnv1a(feats[f]!) % buckets;
+    const sh = shp[i]!;
+    const ls = tok.lineStart ? '1' : '0';
+    // Same strings as `${name}${value}` hashed with fnv1a, built incrementally without allocating them.
+    const o = i * F;
+    out[o] = fin(P['bias']!);
+    out[o + 1] = fin(cont(P['w=']!, lw));
+    out[o + 2] = fin(cont(P['raw=']!, tok.text));
+    out[o + 3] = fin(cont(P['shape=']!, sh));
+    out[o + 4] = fin(cont(P['full=']!, shapeOf(tok.text, false).slice(0, 8)));
+    out[o + 5] = fin(cont(P['p3=']!, lw.slice(0, 3)));
+    out[o + 6] = fin(cont(P['s3=']!, lw.slice(-3)));
+    out[o + 7] = fin(cont(P['s4=']!, lw.slice(-4)));
+    out[o + 8] = fin(cont(P['w-1=']!, w(i - 1)));
+    out[o + 9] = fin(cont(P['w+1=']!, w(i + 1)));
+    out[o + 10] = fin(cont(P['w-2=']!, w(i - 2)));
+    out[o + 11] = fin(cont(P['w+2=']!, w(i + 2)));
+    out[o + 12] = fin(cont(P['w-3=']!, w(i - 3)));
+    out[o + 13] = fin(cont(bar(cont(P['sh-1=']!, s(i - 1))), sh));
+    out[o + 14] = fin(cont(bar(cont(P['sh+1=']!, sh)), s(i + 1)));
+    out[o + 15] = fin(cont(bar(cont(P['bi-1=']!, w(i - 1))), lw));
+    out[o + 16] = fin(cont(bar(cont(P['bi+1=']!, lw)), w(i + 1)));
+    out[o + 17] = fin(cont(bar(cont(P['line=']!, ls)), sh));
+    out[o + 18] = fin(cont(bar(cont(P['ctx=']!, w(i - 2))), w(i - 1)));
+    out[o + 19] = fin(cont(bar(cont(P['head=']!, head)), String(Math.min(line, 4))));
+    out[o + 20] = fin(cont(bar(cont(bar(cont(P['lineno=']!, String(Math.min(line, 6)))), ls)), sh));
+    out[o + 21] = fin(cont(bar(cont(P['lex=']!, lex[i]!)), sh));
+    out[o + 22] = fin(cont(bar(cont(P['lex-1=']!, lx(i - 1))), lex[i]!));
+    out[o + 23] = fin(cont(bar(cont(P['lex+1=']!, lex[i]!)), lx(i + 1)));
   }
   return out;
 }

@@ -71,6 +71,16 @@ interface Found {
  */
 export function createPhoneRecognizer(regions: readonly string[] = DEFAULT_PHONE_REGIONS): Recognizer {
   const countries = regions.map((r) => r.toUpperCase() as CountryCode);
+  // Parsing a chunk against dozens of regions is the costly part; the same numbers recur (signatures,
+  // repeated messages of a conversation), so results are memoised per recognizer (bounded).
+  const memo = new Map<string, Found | undefined>();
+  const cached = (chunk: string, parse: () => Found | undefined): Found | undefined => {
+    if (memo.has(chunk)) return memo.get(chunk);
+    const found = parse();
+    if (memo.size >= 2048) memo.delete(memo.keys().next().value as string);
+    memo.set(chunk, found);
+    return found;
+  };
   return {
     type: 'PHONE_NUMBER',
     find(text: string): PiiSpan[] {
@@ -80,7 +90,7 @@ export function createPhoneRecognizer(regions: readonly string[] = DEFAULT_PHONE
         const digits = chunk.replace(/\D/g, '');
         if (digits.length < 6 || digits.length > 17 || DATE_LIKE.test(chunk.trim())) continue;
         if (!plausibleLayout(chunk, digits)) continue;
-        const best = bestParse(chunk, countries);
+        const best = cached(chunk, () => bestParse(chunk, countries));
         if (!best) continue;
         // A leading + (or 00) is strong evidence on its own, even when the number is not valid
         // in libphonenumber's metadata (many fake or new ranges are merely "possible").
