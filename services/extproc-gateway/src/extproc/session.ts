@@ -53,6 +53,8 @@ const MODELS_PATH = '/v1/models';
 /** Headers only the router may set: removed from every client request before routing. */
 const ROUTING_HEADERS = ['x-selected-model', 'x-gateway-destination-endpoint'];
 const ROUTER_PREFIX = 'x-semantic-router-';
+/** Request body modes the session can work with (BUFFERED is the one that routes). */
+const BODY_MODES_HANDLED: ReadonlySet<BodySendMode> = new Set(['BUFFERED', 'BUFFERED_PARTIAL', 'STREAMED']);
 /** Headers carrying the client's key for the router (`pipeline/auth.ts`). */
 const CLIENT_CREDENTIALS = ['authorization', 'x-api-key'];
 /** Client → router input, not router output: kept. */
@@ -130,8 +132,10 @@ export class ExtProcSession {
     const started = process.hrtime.bigint();
     this.opts.metrics.messages.inc({ type: kind });
     if (message.observability_mode) this.observabilityOnly = true;
-    if (message.protocol_config?.request_body_mode)
-      this.requestBodyMode = message.protocol_config.request_body_mode;
+    if (message.protocol_config) {
+      // An unset enum is its zero value: NONE.
+      this.requestBodyMode = message.protocol_config.request_body_mode ?? 'NONE';
+    }
     try {
       await this.dispatch(kind, message);
     } catch (err) {
@@ -212,6 +216,15 @@ export class ExtProcSession {
     if (msg.end_of_stream) {
       // A POST without a body: the pipeline names what is missing.
       return this.decide();
+    }
+    if (this.requestBodyMode !== undefined && !BODY_MODES_HANDLED.has(this.requestBodyMode)) {
+      // Envoy says the body will not come (or not in a form we can rewrite): waiting for it
+      // would let the request through unrouted. Fail loudly, naming the setting to change.
+      return this.immediateErrorAndClose(
+        'INTERNAL',
+        `the ext_proc filter sends the request body in mode ${this.requestBodyMode}; configure processing_mode.request_body_mode BUFFERED`,
+        'responded',
+      );
     }
     this.phase = 'request-body';
     this.send(withHeaderMutation(continueRequestHeaders(), strip, this.opts.headerValueField));

@@ -329,6 +329,22 @@ describe('request side', () => {
     expect(setHeaders(r.request_body?.response?.header_mutation)['x-selected-model']).toBe('mathy');
   });
 
+  it.each([['NONE'], [undefined], ['FULL_DUPLEX_STREAMED']])(
+    'refuses a chat request when protocol_config says the body comes as %s (misconfigured Envoy)',
+    async (mode) => {
+      const s = open();
+      s.send({
+        ...requestHeaders(chatHeaders()),
+        protocol_config: mode ? { request_body_mode: mode as 'NONE' } : {},
+      });
+      const r = immediate(await s.next());
+      expect(r.status).toBe(500);
+      expect((r.json as { error: { message: string } }).error.message).toContain(
+        'request_body_mode BUFFERED',
+      );
+    },
+  );
+
   it('refuses a STREAMED body over the size limit with 413 and drops what it held', async () => {
     const s = open();
     s.send(requestHeaders(chatHeaders()));
