@@ -4,6 +4,7 @@
  * repository's default config (config/config.yaml).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfigFile, type RouterConfig } from '@sr/shared';
@@ -104,6 +105,33 @@ describe('deploy/envoy/envoy.yaml', () => {
       );
       expect({ model: model.name, routed: Boolean(route) }).toEqual({ model: model.name, routed: true });
       expect(clusters.has(route.route.cluster)).toBe(true);
+    }
+  });
+
+  it('per-model clusters point at the hostname endpoints of the compose config (deploy/config)', () => {
+    const deployed = loadConfigFile(join(ROOT, 'deploy/config/config.yaml'), {});
+    for (const model of deployed.models) {
+      const hosts = model.endpoints
+        .map((e) => new URL(e.url))
+        .filter((u) => !isIP(u.hostname))
+        .map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`);
+      if (hosts.length === 0) continue; // IP endpoints go through ORIGINAL_DST
+      const route = routes.find((r) =>
+        (r.match.headers ?? []).some(
+          (h: any) => h.name === 'x-selected-model' && h.string_match?.exact === model.name,
+        ),
+      );
+      const cluster = route && clusters.get(route.route.cluster);
+      const addresses = (cluster?.load_assignment.endpoints ?? []).flatMap((e: any) =>
+        e.lb_endpoints.map(
+          (l: any) =>
+            `${l.endpoint.address.socket_address.address}:${l.endpoint.address.socket_address.port_value}`,
+        ),
+      );
+      expect({ model: model.name, addresses: [...new Set(addresses)].sort() }).toEqual({
+        model: model.name,
+        addresses: [...new Set(hosts)].sort(),
+      });
     }
   });
 
