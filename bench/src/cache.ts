@@ -272,7 +272,9 @@ export async function runCacheQuality(): Promise<unknown> {
   const encoderDir = arg('encoder', 'models/encoder');
   const encoder = await loadEncoder(encoderDir);
   const pairs = cachePairs(Number(arg('seed', '7')));
-  const thresholds = [...new Set([encoder.calibratedThreshold, 0.8, 0.85, 0.9, 0.92])].sort();
+  const thresholds = [
+    ...new Set([encoder.calibratedThreshold, 0.78, 0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.92]),
+  ].sort();
   const rows = [];
   console.log(
     `cache quality: ${pairs.length} held-out pairs (${pairs.filter((p) => p.label === 1).length} paraphrases)`,
@@ -397,10 +399,11 @@ export async function runCacheE2e(): Promise<unknown> {
     semantic: (i: number) => `how can I ${topics[i % topics.length]} for account number ${i % entries}`,
     miss: (i: number) => `What is the weather in city ${i}?`,
   };
-  const out: Record<string, { p50Ms: number; p99Ms: number; hitRate: number }> = {};
+  const out: Record<string, { p50Ms: number; p99Ms: number; hitRate: number; wrongAnswers: number }> = {};
   for (const [kind, make] of Object.entries(kinds)) {
     const times: number[] = [];
     let hits = 0;
+    let wrong = 0;
     for (let i = 0; i < n; i++) {
       const query = make(i);
       const s = process.hrtime.bigint();
@@ -411,16 +414,21 @@ export async function runCacheE2e(): Promise<unknown> {
         { timeoutMs: 5000 },
       );
       times.push(Number(process.hrtime.bigint() - s) / 1e6);
-      if (r.status === 'hit') hits++;
+      if (r.status === 'hit') {
+        hits++;
+        const content = (r.response.choices[0]!.message as { content?: string }).content;
+        if (content !== `answer ${i % entries}`) wrong++;
+      }
     }
     times.sort((a, b) => a - b);
     out[kind] = {
       p50Ms: round(percentile(times, 0.5)),
       p99Ms: round(percentile(times, 0.99)),
       hitRate: round(hits / n),
+      wrongAnswers: wrong,
     };
     console.log(
-      `e2e over NATS, ${kind.padEnd(8)} lookups: p50 ${out[kind]!.p50Ms} ms, p99 ${out[kind]!.p99Ms} ms, hit rate ${out[kind]!.hitRate}`,
+      `e2e over NATS, ${kind.padEnd(8)} lookups: p50 ${out[kind]!.p50Ms} ms, p99 ${out[kind]!.p99Ms} ms, hit rate ${out[kind]!.hitRate}, wrong answers ${wrong}`,
     );
   }
   await service.shutdown();
