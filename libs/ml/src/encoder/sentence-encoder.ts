@@ -42,6 +42,9 @@ export const EncoderThresholdsSchema = z.object({
 });
 export type EncoderThresholds = z.infer<typeof EncoderThresholdsSchema>;
 
+/** Padded cells (texts × features) per onnxruntime call; bounds the gathered tensor to ~32 MB. */
+const MAX_CELLS = 65_536;
+
 export interface SentenceEncoderOptions extends SessionOptions {
   /** Texts per onnxruntime call; larger inputs are split. Default 1024. */
   readonly maxBatch?: number;
@@ -161,40 +164,55 @@ export class SentenceEncoder implements TextEmbedder {
         );
     });
     const out: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.maxBatch) {
-      const bags = texts.slice(start, start + this.maxBatch).map((t) => this.featurizer.featurize(t));
-      const width = Math.max(1, ...bags.map((b) => b.ids.length));
-      const ids = new Int32Array(bags.length * width);
-      const weights = new Float32Array(bags.length * width);
-      bags.forEach((b, r) => {
-        ids.set(b.ids, r * width);
-        weights.set(b.weights, r * width);
-      });
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await this.session.run(
-          {
-            ids: new ort.Tensor('int32', ids, [bags.length, width]),
-            weights: new ort.Tensor('float32', weights, [bags.length, width]),
-          },
-          ['embeddings'],
-        );
-      } catch (cause) {
-        throw new MlError(
-          'ML_INFERENCE_FAILED',
-          `${this.manifest.name}: inference failed: ${(cause as Error).message}`,
-          { cause },
-        );
+    const bags = texts.map((t) => this.featurizer.featurize(t));
+    // Group texts into runs whose padded tensor stays small (one long prompt must not make a
+    // 1,000-row batch allocate rows × its width); short texts all go in one run.
+    let start = 0;
+    while (start < bags.length) {
+      let end = start;
+      let width = 1;
+      while (end < bags.length && end - start < this.maxBatch) {
+        const w = Math.max(width, (bags[end] as FeatureBag).ids.length);
+        if (end > start && w * (end - start + 1) > MAX_CELLS) break;
+        width = w;
+        end++;
       }
-      const data = result['embeddings']?.data as Float32Array | undefined;
-      if (!data || data.length !== bags.length * this.dimension)
-        throw new MlError(
-          'ML_MODEL_CORRUPT',
-          `${this.manifest.name}: output "embeddings" has the wrong size`,
-        );
-      for (let r = 0; r < bags.length; r++)
-        out.push(data.slice(r * this.dimension, (r + 1) * this.dimension));
+      out.push(...(await this.run(bags.slice(start, end), width)));
+      start = end;
     }
+    return out;
+  }
+
+  private async run(bags: readonly FeatureBag[], width: number): Promise<Float32Array[]> {
+    const ids = new Int32Array(bags.length * width);
+    const weights = new Float32Array(bags.length * width);
+    bags.forEach((b, r) => {
+      ids.set(b.ids, r * width);
+      weights.set(b.weights, r * width);
+    });
+    let result: ort.InferenceSession.OnnxValueMapType;
+    try {
+      result = await this.session.run(
+        {
+          ids: new ort.Tensor('int32', ids, [bags.length, width]),
+          weights: new ort.Tensor('float32', weights, [bags.length, width]),
+        },
+        ['embeddings'],
+      );
+    } catch (cause) {
+      throw new MlError(
+        'ML_INFERENCE_FAILED',
+        `${this.manifest.name}: inference failed: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    const data = result['embeddings']?.data as Float32Array | undefined;
+    if (!data || data.length !== bags.length * this.dimension)
+      throw new MlError('ML_MODEL_CORRUPT', `${this.manifest.name}: output "embeddings" has the wrong size`);
+    const out: Float32Array[] = [];
+    for (let r = 0; r < bags.length; r++) out.push(data.slice(r * this.dimension, (r + 1) * this.dimension));
     return out;
   }
 
