@@ -11,8 +11,8 @@ import { EMPTY_LEXICON, loadLexicon } from './lexicon';
 import type { PiiLexicon } from './lexicon';
 import type { PiiToken } from './tokenize';
 
-/** Tokens per ONNX run; bounds memory for very long inputs (context lives in the features, so no seams). */
-const MAX_TOKENS_PER_RUN = 8192;
+/** Tokens per ONNX run: the [tokens × features × dim] intermediates stay cache-sized (measured: ~2x faster per token than 4k-token runs); context lives in the features, so chunks have no seams. */
+const MAX_TOKENS_PER_RUN = 384;
 
 async function readConfig(dir: string): Promise<PiiModelConfig> {
   let raw: string;
