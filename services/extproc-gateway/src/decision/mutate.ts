@@ -39,6 +39,24 @@ export function applyReasoning(
   return { enabled: true, family: options.family, effort };
 }
 
+/** Removes the reasoning switch of `family` (before re-targeting a body to another model). */
+export function clearReasoning(
+  body: Body,
+  families: RouterConfig['reasoningFamilies'],
+  family: string | undefined,
+): void {
+  const f = family ? families[family] : undefined;
+  if (!f) return;
+  if (f.type === 'reasoning_effort') {
+    delete body[f.parameter];
+    return;
+  }
+  if (!isRecord(body.chat_template_kwargs)) return;
+  const { [f.parameter]: _removed, ...rest } = body.chat_template_kwargs;
+  if (Object.keys(rest).length > 0) body.chat_template_kwargs = rest;
+  else delete body.chat_template_kwargs;
+}
+
 /**
  * Applies a category's system prompt. `replace`: the first system message's content becomes the
  * prompt (or one is prepended). `insert`: the prompt is prepended to the existing system message.

@@ -15,6 +15,7 @@ import {
 } from '@sr/shared';
 import { decide } from '../decision/decide';
 import { findModel } from '../decision/models';
+import { applyReasoning, clearReasoning, cloneBody } from '../decision/mutate';
 import { blockAnswer } from '../decision/respond';
 import type { GatewayMetrics } from '../metrics';
 import { replayAsSse } from '../sse/replay';
@@ -376,12 +377,34 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!model) continue;
       const endpoint = deps.pool.pick(model, tried);
       if (!endpoint) continue;
-      const body = { ...forward.body, model: model.upstreamModel ?? model.name };
+      if (name === forward.model)
+        return {
+          ...forward,
+          endpoint: endpoint.hostPort,
+          endpointUrl: endpoint.url,
+          headers: { ...forward.headers, [GATEWAY_HEADERS.destination]: endpoint.hostPort },
+        };
+      // Another model: its name upstream, and its own reasoning switch for this category.
+      const body = cloneBody(forward.body);
+      const previous = findModel(config, forward.model);
+      clearReasoning(body, config.reasoningFamilies, previous?.reasoningFamily);
+      const score = config.categories
+        .find((c) => c.name === forward.context.category)
+        ?.modelScores.find((s) => s.model === model.name);
+      const reasoning = forward.trace.auto
+        ? applyReasoning(body, {
+            families: config.reasoningFamilies,
+            family: model.reasoningFamily,
+            enabled: score?.useReasoning ?? false,
+            effort: score?.reasoningEffort,
+            defaultEffort: config.defaultReasoningEffort,
+          })
+        : { enabled: false };
+      body.model = model.upstreamModel ?? model.name;
       return {
         ...forward,
         body,
-        bodyBytes:
-          name === forward.model ? forward.bodyBytes : new TextEncoder().encode(JSON.stringify(body)),
+        bodyBytes: new TextEncoder().encode(JSON.stringify(body)),
         model: model.name,
         endpoint: endpoint.hostPort,
         endpointUrl: endpoint.url,
@@ -389,6 +412,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           ...forward.headers,
           [GATEWAY_HEADERS.selectedModel]: model.name,
           [GATEWAY_HEADERS.destination]: endpoint.hostPort,
+          [GATEWAY_HEADERS.reasoning]: reasoning.enabled ? 'on' : 'off',
         },
         upstreamHeaders: upstreamHeaders(model, deps.env ?? process.env),
         fallbackModels: models.slice(models.indexOf(name) + 1),

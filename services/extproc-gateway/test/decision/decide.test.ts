@@ -1,5 +1,6 @@
 import type { CacheLookupReply, ChatCompletionRequest } from '@sr/shared';
 import { decide, type DecideInput } from '../../src/decision/decide';
+import { clearReasoning } from '../../src/decision/mutate';
 import { guardReply, piiReply, signals, testConfig } from './fixtures';
 
 const config = testConfig();
@@ -293,5 +294,22 @@ describe('decide: cache', () => {
       input({ classify: signals({ domain: { label: 'history', score: 0.9 } }), cache: hit(1, 'exact') }),
     );
     expect(d).toMatchObject({ kind: 'route', cacheMiss: 'category-cache-disabled' });
+  });
+});
+
+describe('clearReasoning', () => {
+  test('removes only the family switch', () => {
+    const body = {
+      model: 'x',
+      messages: [{ role: 'user' as const, content: 'q' }],
+      chat_template_kwargs: { enable_thinking: true, other: 1 },
+      reasoning_effort: 'high',
+    };
+    clearReasoning(body, config.reasoningFamilies, 'qwen3');
+    expect(body.chat_template_kwargs).toEqual({ other: 1 });
+    clearReasoning(body, config.reasoningFamilies, 'gpt-oss');
+    expect('reasoning_effort' in body).toBe(false);
+    clearReasoning(body, config.reasoningFamilies, undefined);
+    expect(body.chat_template_kwargs).toEqual({ other: 1 });
   });
 });

@@ -344,6 +344,12 @@ describe('gateway failure handling', () => {
       expect(response.headers.get('x-selected-model')).toBe('general');
       expect(data.choices[0]!.message.content).toContain('general-stub');
       expect(env.math.requests).toHaveLength(1);
+      // Re-targeted for the fallback model: its name, no qwen3 reasoning switch, same system prompt.
+      const sent = env.general.requests[0]!.body;
+      expect(sent.model).toBe('general');
+      expect(sent.chat_template_kwargs).toBeUndefined();
+      expect(response.headers.get('x-semantic-router-reasoning')).toBe('off');
+      expect((sent.messages as Array<{ content: string }>)[0]!.content).toBe('You are a mathematician.');
     } finally {
       await env.close();
     }
