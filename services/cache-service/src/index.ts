@@ -121,6 +121,9 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
         serveStore(options.bus, cache, onError),
         ...serveAdmin(options.bus, cache, onError),
       );
+      // NATS subscriptions reach the server asynchronously: flush so that "started" means
+      // requests are routed here (a bus without flush, like the in-process one, is immediate).
+      await (options.bus as { flush?: () => Promise<void> }).flush?.();
       const every = (ms: number, task: () => Promise<unknown>) => {
         const timer = setInterval(
           () => void task().catch((err: unknown) => logger.warn({ err }, 'cache task failed')),
