@@ -122,32 +122,53 @@ export class EncoderFeaturizer {
   /** Sparse bag of the text: distinct row ids with summed weights. */
   featurize(text: string): FeatureBag {
     const tokens = tokenize(text);
+    // Hot path (runs per request): ids and weights go into flat arrays, hashes are computed
+    // incrementally over the characters (FNV-1a is sequential, so hashing w[i..i+n) step by step
+    // gives exactly fnv1a(w.slice(i, i + n))), duplicates merged as they come.
     const acc = new Map<number, number>();
-    const add = (id: number, w: number): void => {
+    const push = (id: number, w: number): void => {
       acc.set(id, (acc.get(id) ?? 0) + w);
     };
-    const { bigramStart, charStart } = this.layout;
-    const { bigramBuckets, charBuckets, charMinN, charMaxN, charWeight, bigramWeight } = this.spec;
+    const { bigramStart, charStart, vocabStart } = this.layout;
+    const {
+      bigramBuckets,
+      charBuckets,
+      charMinN,
+      charMaxN,
+      charWeight,
+      bigramWeight,
+      wholeWords,
+      wholeWordCharWeight,
+    } = this.spec;
+    const wholeEnd = vocabStart + wholeWords;
+    let prevBigramState = 0;
     for (let t = 0; t < tokens.length; t++) {
       const tok = tokens[t] as string;
-      add(this.wordRow(tok), 1);
-      if (t > 0)
-        add(
-          bigramStart + (fnv1a(`${tokens[t - 1] as string} ${tok}`, SEED_BIGRAM) % bigramBuckets),
-          bigramWeight,
-        );
-      const w = `<${tok}>`;
-      // Short tokens (a, of, 42) are fully described by the word feature.
-      if (w.length <= charMinN) continue;
       const v = this.vocabIndex.get(tok);
-      const cw =
-        v !== undefined && v < this.layout.vocabStart + this.spec.wholeWords
-          ? charWeight * this.spec.wholeWordCharWeight
-          : charWeight;
+      push(v ?? this.layout.wordStart + (fnv1a(tok, SEED_WORD) % this.spec.wordBuckets), 1);
+      // Bigram hash of `${prev} ${tok}`: continue the state left after "prev ".
+      if (t > 0) {
+        let h = prevBigramState;
+        for (let i = 0; i < tok.length; i++) h = Math.imul(h ^ tok.charCodeAt(i), 0x01000193);
+        push(bigramStart + ((h >>> 0) % bigramBuckets), bigramWeight);
+      }
+      let state = (0x811c9dc5 ^ SEED_BIGRAM) >>> 0;
+      for (let i = 0; i < tok.length; i++) state = Math.imul(state ^ tok.charCodeAt(i), 0x01000193);
+      prevBigramState = Math.imul(state ^ 32, 0x01000193);
+      // Short tokens (a, of, 42) are fully described by the word feature.
+      const len = tok.length + 2;
+      if (len <= charMinN) continue;
+      const cw = v !== undefined && v < wholeEnd ? charWeight * wholeWordCharWeight : charWeight;
       if (cw === 0) continue;
-      for (let n = charMinN; n <= charMaxN; n++) {
-        for (let i = 0; i + n <= w.length; i++) {
-          add(charStart + (fnv1a(w.slice(i, i + n), SEED_CHAR) % charBuckets), cw);
+      for (let i = 0; i + charMinN <= len; i++) {
+        let h = (0x811c9dc5 ^ SEED_CHAR) >>> 0;
+        for (let n = 1; n <= charMaxN && i + n <= len; n++) {
+          const k = i + n - 1;
+          const c = k === 0 ? 60 : k === len - 1 ? 62 : tok.charCodeAt(k - 1); // '<' word '>'
+          h = Math.imul(h ^ c, 0x01000193);
+          if (n >= charMinN) {
+            push(charStart + ((h >>> 0) % charBuckets), cw);
+          }
         }
       }
     }
@@ -156,8 +177,7 @@ export class EncoderFeaturizer {
     let k = 0;
     for (const [id, w] of acc) {
       ids[k] = id;
-      weights[k] = w;
-      k++;
+      weights[k++] = w;
     }
     return { ids, weights };
   }
