@@ -18,7 +18,7 @@ export interface BagGateSpec {
  * Evaluation of a hashed n-gram classifier through onnxruntime: the committed model on its
  * held-out split (recomputed from the datasets, as in training), its slices and its own eval set.
  */
-export function bagSection(spec: BagTaskSpec, gates: readonly BagGateSpec[]): EvalSection {
+export function bagSection(spec: BagTaskSpec, gates: readonly BagGateSpec[], notes = ''): EvalSection {
   return {
     name: spec.name,
     async run({ sample }): Promise<SectionResult> {
@@ -33,6 +33,7 @@ export function bagSection(spec: BagTaskSpec, gates: readonly BagGateSpec[]): Ev
         const parts: string[] = [
           `Model \`models/${spec.name}\` (${(clf.manifest.model.bytes / 1e6).toFixed(2)} MB, seed ${clf.manifest.training.seed}). ${spec.description}.`,
           '',
+          ...(notes ? [notes, ''] : []),
         ];
         const reports = new Map<string, Awaited<ReturnType<typeof evaluateClassifier>>>();
         for (const [name, items] of sets) {

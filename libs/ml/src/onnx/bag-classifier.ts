@@ -28,6 +28,32 @@ export interface BagClassifierOptions {
   readonly docString?: string;
 }
 
+/** IEEE half-precision bit patterns of `values` (round to nearest even; inputs are finite). */
+export function toFloat16Bits(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let i = 0; i < values.length; i++) {
+    f32[0] = values[i] as number;
+    const x = u32[0] as number;
+    const sign = (x >>> 16) & 0x8000;
+    const exp = ((x >>> 23) & 0xff) - 127 + 15;
+    const mant = x & 0x7fffff;
+    if (exp <= 0) {
+      // Subnormal or zero in half precision.
+      out[i] = exp < -10 ? sign : sign | ((mant | 0x800000) >> (14 - exp));
+    } else if (exp >= 31) {
+      out[i] = sign | 0x7c00;
+    } else {
+      let h = sign | (exp << 10) | (mant >> 13);
+      const rest = mant & 0x1fff;
+      if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++;
+      out[i] = h;
+    }
+  }
+  return out;
+}
+
 /** Symmetric per-row int8 quantisation: row ≈ q * scale. */
 export function quantizeRows(
   table: Float32Array,
@@ -67,16 +93,22 @@ export function buildBagClassifier(
   if ((options.storage ?? 'float32') === 'int8') {
     const { q, scales } = quantizeRows(weights.embeddings, rows, dim);
     const table = g.initializer('embeddings_q', q, [rows, dim]);
-    const scale = g.initializer('embeddings_scale', scales, [rows, 1]);
-    emb = g.mul(g.cast(g.gather(table, ids), 'float32'), g.gather(scale, ids));
+    // Scales as float16: half the bytes, and 11 bits of mantissa are plenty for a per-row scale.
+    const scale = g.initializer('embeddings_scale', toFloat16Bits(scales), [rows, 1], 'float16');
+    emb = g.mul(g.cast(g.gather(table, ids), 'float32'), g.cast(g.gather(scale, ids), 'float32'));
   } else {
     emb = g.gather(g.initializer('embeddings', weights.embeddings, [rows, dim]), ids);
   }
   // The pooling weights: the mask itself, or the mask times each row's weight.
-  const pool =
-    weights.rowWeights === undefined
-      ? mask
-      : g.mul(mask, g.gather(g.initializer('row_weight', weights.rowWeights, [rows]), ids));
+  let pool = mask;
+  if (weights.rowWeights !== undefined) {
+    // Row weights (IDF, ≥ 0) as uint8 codes times one scale: a quarter of the float32 bytes
+    // (the trainer already rounds them to this grid, see idfWeights).
+    const maxW = weights.rowWeights.reduce((a, b) => Math.max(a, b), 0) || 1;
+    const codes = Uint8Array.from(weights.rowWeights, (w) => Math.round((w / maxW) * 255));
+    const rowWeight = g.mul(g.cast(g.gather(g.initializer('row_weight_q', codes, [rows]), ids), 'float32'), g.scalar(maxW / 255));
+    pool = g.mul(mask, rowWeight);
+  }
   const pooled = g.maskedPool(emb, pool, true, weights.rowWeights === undefined ? 1 : 1e-6);
   const logits = g.linear(
     pooled,

@@ -1,6 +1,7 @@
 import { Prng } from '../train/prng';
 import type { LabeledText } from '../train/task';
 import type { DomainLabel } from './domain-data';
+import { EVERYDAY_QUESTIONS } from './domain-everyday';
 
 /**
  * Everyday topics per category, written for training only (the natural-question eval set was
@@ -738,6 +739,19 @@ export function generateDomainQuestions(seed: number, perTopic: number): Labeled
           trainOnly: true,
         });
       }
+    }
+  }
+  return out;
+}
+
+/** The hand-written everyday questions, each as written and in two conversational variants. */
+export function everydayQuestions(seed: number): LabeledText[] {
+  const rng = new Prng(seed);
+  const out: LabeledText[] = [];
+  for (const [label, questions] of Object.entries(EVERYDAY_QUESTIONS)) {
+    for (const q of questions) {
+      const asked = `${q.charAt(0).toUpperCase()}${q.slice(1)}?`;
+      for (const text of [q, asked, rng.pick(WRAPPERS).replace('{q}', asked)]) out.push({ text, label, source: 'everyday-handwritten', trainOnly: true });
     }
   }
   return out;

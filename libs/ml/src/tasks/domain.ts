@@ -3,7 +3,7 @@ import type { BagTaskSpec } from '../train/bag-task';
 import { datasetsDir, repoRoot } from '../train/paths';
 import { readJsonl } from '../train/readers';
 import type { LabeledText } from '../train/task';
-import { generateDomainQuestions, wrapQuestions } from './domain-generated';
+import { everydayQuestions, generateDomainQuestions, wrapQuestions } from './domain-generated';
 import { DOMAIN_LABELS, loadClinc, loadMathAndCode, loadMmlu, loadMmluPro } from './domain-data';
 
 /** The hand-written everyday questions (never trained on). */
@@ -29,7 +29,7 @@ export const domainSpec: BagTaskSpec = {
     maxFeatures: 1024,
     seed: 17,
   },
-  hyper: { dim: 32, epochs: 15, lr: 0.5, storage: 'int8', balanceClasses: true },
+  hyper: { dim: 40, epochs: 12, lr: 0.4, labelSmoothing: 0.1, idf: true, storage: 'int8', balanceClasses: true },
   split: DOMAIN_SPLIT,
   seed: 42,
   load() {
@@ -39,13 +39,13 @@ export const domainSpec: BagTaskSpec = {
     const base = [
       ...loadMmluPro(root, env('SR_DOMAIN_OPTIONS', 1) === 1),
       ...loadMmlu(root),
-      ...loadClinc(root, env('SR_DOMAIN_CLINC', 25)),
+      ...loadClinc(root, env('SR_DOMAIN_CLINC', 10)),
       ...loadMathAndCode(root, 400),
     ];
     const exam = base.filter((i) => i.source === 'mmlu_pro' || i.source === 'mmlu');
     const items = [
       ...base,
-      ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 6)),
+      ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 14)), ...(env('SR_DOMAIN_EVERYDAY', 1) ? everydayQuestions(13) : []),
       ...wrapQuestions(exam, 11, env('SR_DOMAIN_WRAP', 0.3)),
     ];
     const count = (s: string): number => items.filter((i) => i.source === s).length;
