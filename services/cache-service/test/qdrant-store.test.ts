@@ -140,8 +140,8 @@ describe('QdrantStore request shapes (against a fake Qdrant REST server)', () =>
 
   it('evicts the least recently used points past maxEntries', async () => {
     const s = store({ maxEntries: 10 });
-    await s.open();
     fake.replies.set('POST points/count', () => ({ count: 12 }));
+    await s.open();
     fake.replies.set('POST points/scroll', () => ({
       points: [{ id: 'a' }, { id: 'b' }],
       next_page_offset: null,
@@ -152,6 +152,19 @@ describe('QdrantStore request shapes (against a fake Qdrant REST server)', () =>
     expect(scroll!.body).toMatchObject({ order_by: { key: 'lastAccess', direction: 'asc' }, limit: 2 });
     const [del] = fake.sent('POST', 'points/delete');
     expect(del!.body).toEqual({ points: ['a', 'b'] });
+  });
+
+  it('counts exactly only when its estimate passes maxEntries (or every 100 stores)', async () => {
+    const s = store({ maxEntries: 5 });
+    await s.open(); // the fake counts 0
+    const counts = () => fake.sent('POST', 'points/count').length;
+    const before = counts();
+    for (let i = 0; i < 5; i++) await s.put(entry('s1', `q${i}`), unit(DIM, [i % DIM, 1]));
+    expect(counts()).toBe(before);
+    fake.replies.set('POST points/count', () => ({ count: 6 }));
+    fake.replies.set('POST points/scroll', () => ({ points: [{ id: 'old' }], next_page_offset: null }));
+    expect((await s.put(entry('s1', 'q5'), unit(DIM, [5, 1]))).evicted).toBe(1);
+    expect(counts()).toBe(before + 1);
   });
 
   it('invalidates by tenant with a payload filter', async () => {

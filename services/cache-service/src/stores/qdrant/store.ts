@@ -60,6 +60,8 @@ export class QdrantStore implements CacheStore {
   private readonly upserts: MicroBatcher<Point, true>;
   private ready: Promise<void> | undefined;
   private evicting: Promise<number> | undefined;
+  /** Local estimate of the collection's size (see evictIfNeeded); unknown until first counted. */
+  private estimate: { count: number; putsSinceSync: number } | undefined;
 
   constructor(private readonly options: QdrantStoreOptions) {
     this.collection = `${options.collectionPrefix}_${options.dimension}`;
@@ -86,7 +88,9 @@ export class QdrantStore implements CacheStore {
   async open(): Promise<OpenReport> {
     try {
       await this.ensureCollection();
-      return { status: 'loaded', entries: await this.count(), expiredDropped: 0 };
+      const entries = await this.count();
+      this.estimate = { count: entries, putsSinceSync: 0 };
+      return { status: 'loaded', entries, expiredDropped: 0 };
     } catch (err) {
       // Not fatal: lookups miss (store-unavailable) until Qdrant answers; setup is retried then.
       this.options.logger?.warn({ err, url: this.options.url }, 'qdrant unavailable at start');
@@ -162,7 +166,7 @@ export class QdrantStore implements CacheStore {
         lastAccess: entry.createdAtMs,
       },
     });
-    return { entryId: id, evicted: await this.evictPastLimit() };
+    return { entryId: id, evicted: await this.evictIfNeeded() };
   }
 
   async touch(entryId: string, nowMs: number): Promise<void> {
@@ -220,7 +224,23 @@ export class QdrantStore implements CacheStore {
     await this.ensureCollection();
     const { count } = await (await this.c()).count(this.collection, { filter, exact: true });
     if (count > 0) await (await this.c()).delete(this.collection, { wait: true, filter });
+    if (this.estimate) this.estimate.count = Math.max(0, this.estimate.count - count);
     return count;
+  }
+
+  /**
+   * Counting a big collection exactly on every store is costly, so a local estimate (puts since
+   * the last exact count) decides when to count; it is resynced every 100 puts because other
+   * replicas write to the same collection.
+   */
+  private evictIfNeeded(): Promise<number> {
+    const e = this.estimate;
+    if (e) {
+      e.count++;
+      e.putsSinceSync++;
+      if (e.count <= this.options.maxEntries && e.putsSinceSync < 100) return Promise.resolve(0);
+    }
+    return this.evictPastLimit();
   }
 
   /** Deletes the least recently used points beyond maxEntries (one eviction at a time). */
@@ -229,7 +249,10 @@ export class QdrantStore implements CacheStore {
       try {
         const total = await this.count();
         const excess = total - this.options.maxEntries;
-        if (excess <= 0) return 0;
+        if (excess <= 0) {
+          this.estimate = { count: total, putsSinceSync: 0 };
+          return 0;
+        }
         const oldest = await (
           await this.c()
         ).scroll(this.collection, {
@@ -241,6 +264,7 @@ export class QdrantStore implements CacheStore {
         });
         const ids = oldest.points.map((p) => p.id);
         if (ids.length > 0) await (await this.c()).delete(this.collection, { wait: true, points: ids });
+        this.estimate = { count: total - ids.length, putsSinceSync: 0 };
         return ids.length;
       } finally {
         this.evicting = undefined;
