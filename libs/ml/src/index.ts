@@ -114,3 +114,40 @@ export { DOMAIN_LABELS } from './tasks/domain-data';
 export { INTENT_LABELS } from './tasks/intent-data';
 export { cachePairs } from './encoder/evaluate';
 export type { LabelledPair } from './encoder/train/data';
+
+// Hugging Face transformer exports (model.onnx + tokenizer.json + config.json) and adapters that
+// load either an in-house model or an export from the same config field
+export {
+  HfTokenizer,
+  HfTransformer,
+  HfSequenceClassifier,
+  HfTokenClassifier,
+  HfSentenceEmbedder,
+  detectModelKind,
+  inferTask,
+  parseHfConfig,
+  readHfModelDir,
+  logitsToProbs,
+  mergeEntities,
+  loadTextClassifier,
+  loadTextEmbedder,
+  loadEntityTagger,
+} from './transformers';
+export type {
+  TokenPiece,
+  TokenWindow,
+  HfConfig,
+  HfTask,
+  ModelKind,
+  HfModelFiles,
+  HfModelOptions,
+  TextRun,
+  HfSequenceClassifierOptions,
+  HfEntitySpan,
+  TextClassifierLike,
+  TextEmbedderLike,
+  EntitySpanLike,
+  EntityTaggerLike,
+} from './transformers';
+export { writeTinyBert, tinyBertWeights, buildTinyBertOnnx, tinyBertForward } from './transformers';
+export type { TinyBertOptions, TinyBertTask, TinyBertWeights } from './transformers';

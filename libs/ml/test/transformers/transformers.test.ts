@@ -12,6 +12,7 @@ import {
   detectModelKind,
   loadTextClassifier,
   loadTextEmbedder,
+  mergeEntities,
   tinyBertForward,
   tinyTokenizerJson,
   writeTinyBert,
@@ -207,6 +208,47 @@ describe('HfTokenClassifier', () => {
   });
 });
 
+describe('mergeEntities', () => {
+  const text = 'aa bb cc dd';
+  const pieces = [0, 3, 6, 9].map((start, i) => ({
+    id: i,
+    token: 'x',
+    start,
+    end: start + 2,
+    continuation: false,
+  }));
+  const labels = ['O', 'B-X', 'I-X', 'B-Y', 'I-Y', 'S-Z', 'E-X'];
+  const oneHot = (k: number): Float64Array => Float64Array.from(labels, (_, j) => (j === k ? 0.9 : 0.1 / 6));
+  const tags = (...t: string[]) => t.map((l) => oneHot(labels.indexOf(l)));
+  it('starts a span at B-, continues with I- of the same type, ends at O or another type', () => {
+    expect(
+      mergeEntities(text, pieces, tags('B-X', 'I-X', 'O', 'B-X'), labels).map((s) => [s.type, s.value]),
+    ).toEqual([
+      ['X', 'aa bb'],
+      ['X', 'dd'],
+    ]);
+    // IOB2 violation: I-Y after X starts a new Y span instead of being dropped.
+    expect(
+      mergeEntities(text, pieces, tags('B-X', 'I-Y', 'I-Y', 'O'), labels).map((s) => [s.type, s.value]),
+    ).toEqual([
+      ['X', 'aa'],
+      ['Y', 'bb cc'],
+    ]);
+  });
+  it('understands S- and E- (BIOES), and continuation pieces follow their word', () => {
+    expect(
+      mergeEntities(text, pieces, tags('S-Z', 'B-X', 'E-X', 'I-X'), labels).map((s) => [s.type, s.value]),
+    ).toEqual([
+      ['Z', 'aa'],
+      ['X', 'bb cc'],
+      ['X', 'dd'],
+    ]);
+    const glued = pieces.map((p, i) => ({ ...p, continuation: i === 1 }));
+    const spans = mergeEntities(text, glued, tags('B-X', 'O', 'O', 'O'), labels);
+    expect(spans.map((s) => [s.value, s.score])).toEqual([['aa bb', 0.9]]);
+  });
+});
+
 describe('HfSequenceClassifier', () => {
   it('classifies with id2label labels and a softmax distribution; batched equals one by one', async () => {
     const clf = await HfSequenceClassifier.load(dirs.sequence);
@@ -331,6 +373,32 @@ describe('model directories', () => {
     config['id2label'] = { 0: 'O', 1: 'B-PERSON', 2: 'I-PERSON' };
     await writeFile(join(dir, 'config.json'), JSON.stringify(config));
     await expect(HfTokenClassifier.load(dir)).rejects.toMatchObject({ code: 'ML_MODEL_CORRUPT' });
+  });
+
+  it('feeds only the inputs the graph declares (no token_type_ids, as in DistilBERT exports)', async () => {
+    const dir = join(root, 'token-no-types');
+    await writeTinyBert(dir, { task: 'token', seed: 7, maxPositions: MAX_POS, tokenTypeInput: false });
+    const two = await HfTokenClassifier.load(dir);
+    const three = await HfTokenClassifier.load(dirs.token);
+    const text = 'John Smith visited London.';
+    expect(await two.predict(text)).toEqual(await three.predict(text));
+    await Promise.all([two.close(), three.close()]);
+  });
+
+  it('asks for cuda only when configured, and says so clearly when it cannot start', async () => {
+    // This machine has no CUDA libraries; on a GPU node the same call loads and runs.
+    const loaded = HfSequenceClassifier.load(dirs.sequence, { executionProviders: ['cuda'] });
+    await loaded.then(
+      async (clf) => {
+        expect((await clf.classify(['hello world']))[0]?.label).toBe('benign');
+        await clf.close();
+      },
+      (err: unknown) =>
+        expect(err).toMatchObject({
+          code: 'ML_PROVIDER_UNAVAILABLE',
+          message: expect.stringContaining('cuda'),
+        }),
+    );
   });
 
   it('rejects an unavailable execution provider clearly', async () => {

@@ -20,6 +20,8 @@ export interface TinyBertOptions {
   readonly seed?: number;
   readonly layers?: number;
   readonly maxPositions?: number;
+  /** Declare a `token_type_ids` input (default true); without it the graph uses type 0, like DistilBERT/ModernBERT exports. */
+  readonly tokenTypeInput?: boolean;
 }
 
 const HIDDEN = 32;
@@ -275,11 +277,17 @@ export function tinyBertWeights(options: TinyBertOptions): TinyBertWeights {
 }
 
 /** Builds the ONNX graph (opset 18) for the weights: outputs `logits` (unless embedding) and `last_hidden_state`. */
-export function buildTinyBertOnnx(w: TinyBertWeights): Uint8Array {
+export function buildTinyBertOnnx(
+  w: TinyBertWeights,
+  options: { tokenTypeInput?: boolean } = {},
+): Uint8Array {
   const g = new GraphBuilder({ name: `tiny-bert-${w.task}`, opset: 18 });
   const ids = g.input('input_ids', 'int64', ['batch', 'seq']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'seq']);
-  const types = g.input('token_type_ids', 'int64', ['batch', 'seq']);
+  const types =
+    options.tokenTypeInput === false
+      ? g.mul(ids, g.initializer('zero_i64', BigInt64Array.of(0n), [], 'int64'))
+      : g.input('token_type_ids', 'int64', ['batch', 'seq']);
   const H = HIDDEN;
   const wt = (name: string, data: Float32Array, dims: number[]): string => g.initializer(name, data, dims);
 
@@ -543,7 +551,10 @@ export function tinyConfigJson(w: TinyBertWeights): Record<string, unknown> {
 export async function writeTinyBert(dir: string, options: TinyBertOptions): Promise<TinyBertWeights> {
   const w = tinyBertWeights(options);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'model.onnx'), buildTinyBertOnnx(w));
+  await writeFile(
+    join(dir, 'model.onnx'),
+    buildTinyBertOnnx(w, { tokenTypeInput: options.tokenTypeInput ?? true }),
+  );
   await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
   await writeFile(
     join(dir, 'tokenizer_config.json'),
