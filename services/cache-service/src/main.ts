@@ -11,6 +11,7 @@ import {
   createMetricsRegistry,
   loadConfigFile,
   ServiceHost,
+  startTracing,
 } from '@sr/shared';
 import { createCacheService } from './index';
 
@@ -27,9 +28,14 @@ async function main(): Promise<void> {
     level: config.observability.logLevel,
     logPrompts: config.observability.logPrompts,
   });
-  const { registry } = createMetricsRegistry('cache-service');
-  const bus = await connectConfiguredBus(config.bus, 'cache-service', (event) =>
-    logger.info({ event: event.type }, 'nats status'),
+  const { registry, common } = createMetricsRegistry('cache-service');
+  // One trace per request: spans continue the gateway's trace from the NATS headers.
+  const tracing = startTracing({ serviceName: 'cache-service', ...config.observability.tracing });
+  const bus = await connectConfiguredBus(
+    config.bus,
+    'cache-service',
+    (event) => logger.info({ event: event.type }, 'nats status'),
+    common,
   );
   // No embedder passed: the service loads the encoder in `classifiers.encoderDir` at start.
   const service = createCacheService({ config, bus, logger, registry });
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
     readiness: () => started,
   });
   // Hooks run last-registered first: drain, snapshot and release the encoder, then close the bus.
+  host.onShutdown(() => tracing.shutdown());
   host.onShutdown(() => bus.close());
   host.onShutdown(() => service.shutdown());
   host.handleSignals();

@@ -11,6 +11,7 @@ import {
   createMetricsRegistry,
   loadConfigFile,
   ServiceHost,
+  startTracing,
 } from '@sr/shared';
 import { createClassifierWorker } from './worker';
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     logPrompts: config.observability.logPrompts,
   });
   const { registry, common } = createMetricsRegistry('classifier-worker');
+  // One trace per request: spans continue the gateway's trace from the NATS headers.
+  const tracing = startTracing({ serviceName: 'classifier-worker', ...config.observability.tracing });
   const store = new ConfigStore({
     file,
     initial: config,
@@ -38,8 +41,11 @@ async function main(): Promise<void> {
         logger.warn({ err: outcome.error.message }, 'config reload rejected');
     },
   });
-  const bus = await connectConfiguredBus(config.bus, 'classifier-worker', (event) =>
-    logger.info({ event: event.type }, 'nats status'),
+  const bus = await connectConfiguredBus(
+    config.bus,
+    'classifier-worker',
+    (event) => logger.info({ event: event.type }, 'nats status'),
+    common,
   );
   const worker = createClassifierWorker({ configStore: store, bus, logger, registry });
   const host = new ServiceHost({
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
     readiness: () => worker.isReady(),
   });
   // Hooks run last-registered first: drain the subscription, then close the bus.
+  host.onShutdown(() => tracing.shutdown());
   host.onShutdown(() => bus.close());
   host.onShutdown(async () => store.stop());
   host.onShutdown(() => worker.shutdown());

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       else logger.info('config reloaded');
     },
   });
-  const bus = await connectConfiguredBus(initial.bus, 'extproc-gateway');
+  const bus = await connectConfiguredBus(initial.bus, 'extproc-gateway', undefined, common);
   const gateway = createGateway({ config: store, bus, logger, registry });
   const extproc = createExtProcServer({ config: initial, pipeline: gateway.pipeline, logger, registry });
   const host = new ServiceHost({
