@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Bus, Logger, RouterConfig, Subscription } from '@sr/shared';
+import type { Bus, ConfigStore, Logger, RouterConfig, Subscription } from '@sr/shared';
 import type { Registry } from 'prom-client';
 import { createStore } from './create-store';
 import { loadEncoder } from './encoder';
@@ -13,6 +13,8 @@ import type { CacheStore, Embedder, OpenReport, Verifier } from './types';
 
 export interface CacheServiceOptions {
   config: RouterConfig;
+  /** When given, reloads apply `cache.enabled`, `similarityThreshold` and `ttlSeconds` live. */
+  configStore?: ConfigStore;
   bus: Bus;
   logger: Logger;
   registry: Registry;
@@ -51,6 +53,7 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
   const onError = (err: unknown) => logger.warn({ err }, 'cache handler failed');
   let parts: { store: CacheStore; cache: SemanticCache; release?: () => Promise<void> } | undefined;
   let openReport: OpenReport | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   // Built at start when the encoder has to be loaded first (the store is sized by its dimension).
   const build = async () => {
@@ -132,10 +135,21 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
         timer.unref();
         timers.push(timer);
       };
+      if (options.configStore) {
+        unsubscribe = options.configStore.onChange((next) => {
+          const updated = cacheSettings(next);
+          const fixed = (['backend', 'maxEntries', 'persistPath'] as const).filter(
+            (k) => updated[k] !== settings[k],
+          );
+          if (fixed.length > 0) logger.warn({ keys: fixed }, 'cache settings changed that need a restart');
+          cache.updateSettings(updated);
+        });
+      }
       every(settings.sweepIntervalMs, () => cache.sweep());
       every(settings.checkpointIntervalMs, checkpoint);
     },
     async shutdown() {
+      unsubscribe?.();
       for (const t of timers.splice(0)) clearInterval(t);
       await Promise.all(subscriptions.splice(0).map((s) => s.drain()));
       if (!parts) return;

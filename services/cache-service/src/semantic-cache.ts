@@ -38,10 +38,20 @@ export interface SemanticCacheOptions {
 export class SemanticCache {
   readonly counters: CacheCounters = { hits: 0, misses: 0, stores: 0, evictions: 0 };
   private readonly now: () => number;
+  private settings: Readonly<CacheSettings>;
   private lastGaugeRefreshMs = -Infinity;
 
   constructor(private readonly o: SemanticCacheOptions) {
     this.now = o.now ?? Date.now;
+    this.settings = o.settings;
+  }
+
+  /**
+   * Applies reloaded settings. `enabled`, the default threshold and TTL take effect at once; the
+   * backend, `maxEntries` and `persistPath` are fixed when the store is built (restart to change).
+   */
+  updateSettings(next: Readonly<CacheSettings>): void {
+    this.settings = next;
   }
 
   get backend(): string {
@@ -111,7 +121,7 @@ export class SemanticCache {
   }
 
   private async lookupUnmeasured(req: CacheLookupRequest): Promise<CacheLookupReply> {
-    if (!this.o.settings.enabled) return { status: 'miss', reason: 'disabled' };
+    if (!this.settings.enabled) return { status: 'miss', reason: 'disabled' };
     const { store, embedder, verifier } = this.o;
     const now = this.now();
     try {
@@ -136,11 +146,11 @@ export class SemanticCache {
     }
     let candidates;
     try {
-      candidates = await store.search(req.scope, vector, this.o.settings.candidates, now);
+      candidates = await store.search(req.scope, vector, this.settings.candidates, now);
     } catch (err) {
       return this.unavailable('lookup', err);
     }
-    const threshold = req.similarityThreshold ?? this.o.settings.similarityThreshold;
+    const threshold = req.similarityThreshold ?? this.settings.similarityThreshold;
     const best = candidates[0]?.similarity;
     if (best === undefined) return { status: 'miss', reason: 'empty' };
     let rejection = 'below-threshold';
@@ -179,13 +189,13 @@ export class SemanticCache {
   private tooLong(text: string): boolean {
     return (
       this.o.embedder.truncates?.(text) === true ||
-      countTokens(text, this.o.settings.semanticMaxTokens) > this.o.settings.semanticMaxTokens
+      countTokens(text, this.settings.semanticMaxTokens) > this.settings.semanticMaxTokens
     );
   }
 
   private async storeUncounted(req: CacheStoreRequest): Promise<StoreOutcome> {
-    if (!this.o.settings.enabled) return { status: 'skipped', reason: 'disabled' };
-    const invalid = validateForStore(req, this.o.settings.maxResponseBytes);
+    if (!this.settings.enabled) return { status: 'skipped', reason: 'disabled' };
+    const invalid = validateForStore(req, this.settings.maxResponseBytes);
     if (invalid) return { status: 'skipped', reason: invalid };
     let vector: Float32Array;
     try {
@@ -195,7 +205,7 @@ export class SemanticCache {
       return { status: 'skipped', reason: 'embedder-unavailable' };
     }
     const now = this.now();
-    const ttlSeconds = req.ttlSeconds ?? this.o.settings.ttlSeconds;
+    const ttlSeconds = req.ttlSeconds ?? this.settings.ttlSeconds;
     try {
       const put = await this.o.store.put(
         {
