@@ -1,3 +1,4 @@
+import { encoderSection } from '../encoder/eval-section';
 import { domainSpec } from '../tasks/domain';
 import { intentSpec } from '../tasks/intent';
 import { piiSection } from '../pii/eval-section';
@@ -36,4 +37,5 @@ export const EVAL_SECTIONS: readonly EvalSection[] = [
   bagSection(intentSpec, [{ set: 'heldOut', metric: 'macroF1', threshold: 0.9 }], INTENT_NOTES),
   jailbreakSection,
   piiSection,
+  encoderSection,
 ];
