@@ -1,7 +1,8 @@
 // Quality gate on the committed artefact models/jailbreak: loads it through the runtime
 // (onnxruntime), re-scores a fixed hash-chosen part of the held-out split (rebuilt from
 // ../shared/datasets), our own hand-written set, and the benign-padding / obfuscation checks.
-// Fails below the floors, which sit a little under what `npm run train -- jailbreak` measured.
+// Fails below the floors, which sit a little under what `npm run train -- jailbreak` measured
+// (held-out = the text-hash split the shipped model was trained with; see docs/models/jailbreak.md).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateJailbreakModel } from '../../src/tasks/jailbreak/eval-model';
@@ -11,12 +12,12 @@ import { repoRoot } from '../../src/train/paths';
 const DIR = join(repoRoot(), 'models', 'jailbreak');
 
 const FLOORS = {
-  heldOutAuc: 0.95,
-  heldOutRecallAt1PctFpr: 0.6,
+  heldOutAuc: 0.98,
+  heldOutRecallAt1PctFpr: 0.88,
   heldOutFprAtThreshold: 0.02,
-  ownRecall: 0.4,
-  ownFpr: 0.05,
-  paddingStillCaught: 0.9,
+  ownRecall: 0.75,
+  ownFpr: 0.1,
+  paddingStillCaught: 0.95,
 };
 
 describe('committed jailbreak model (quality gate)', () => {

@@ -2,6 +2,7 @@
 // held-out split rebuilt from the datasets, our own set and the adversarial checks. Used by
 // `npm run eval` and by the jest quality gate.
 import { buildCorpus } from '../../data/jailbreak/corpus';
+import type { SplitMode } from '../../data/jailbreak/corpus';
 import { TextClassifier } from '../../runtime';
 import { fnv1a } from '../../text';
 import { modelDir } from '../../train/paths';
@@ -12,6 +13,7 @@ import { paddingPool } from './task';
 
 export interface JailbreakModelEval {
   report: JailbreakReport;
+  mode: SplitMode;
   lines: string[];
   sizeBytes: number;
 }
@@ -22,6 +24,13 @@ export function manifestThreshold(clf: TextClassifier): number {
   if (typeof t !== 'number' || !(t > 0 && t < 1))
     throw new Error(`${clf.dir}: manifest has no recommendedThreshold in (0, 1)`);
   return t;
+}
+
+/** The split the model was trained with (its held-out side is what we re-score). */
+export function manifestSplitMode(clf: TextClassifier): SplitMode {
+  const mode = (clf.manifest.data.split as { mode?: unknown }).mode;
+  if (mode === 'text' || mode === 'group') return mode;
+  throw new Error(`${clf.dir}: manifest data.split.mode must be "text" or "group"`);
 }
 
 export function classifierScorer(clf: TextClassifier): JbScorer {
@@ -46,7 +55,7 @@ export async function evaluateJailbreakModel(
     const threshold = manifestThreshold(clf);
     const own = loadOwnEval();
     const ownKeys = new Set(own.map((e) => dedupKey(e.text)));
-    const { examples } = buildCorpus();
+    const { examples } = buildCorpus('jailbreak', manifestSplitMode(clf));
     const kept = examples.filter((e) => !ownKeys.has(dedupKey(e.text)));
     const test = kept.filter(
       (e) =>
@@ -60,7 +69,12 @@ export async function evaluateJailbreakModel(
       paddingPool(kept, 'test'),
       threshold,
     );
-    return { report, lines: formatReport(report), sizeBytes: clf.manifest.model.bytes };
+    return {
+      report,
+      mode: manifestSplitMode(clf),
+      lines: formatReport(report),
+      sizeBytes: clf.manifest.model.bytes,
+    };
   } finally {
     await clf.close();
   }

@@ -6,12 +6,12 @@ import { evaluateJailbreakModel } from './eval-model';
 export const jailbreakSection: EvalSection = {
   name: 'jailbreak',
   async run(options): Promise<SectionResult> {
-    const { report: r, lines } = await evaluateJailbreakModel(undefined, options.sample ?? 1);
+    const { report: r, lines, mode } = await evaluateJailbreakModel(undefined, options.sample ?? 1);
     const h = r.heldOut;
     const rows: SummaryRow[] = [
       {
         model: 'jailbreak',
-        split: 'held-out (grouped)',
+        split: `held-out (${mode === 'group' ? 'grouped' : 'text-hash'} split)`,
         n: h.atThreshold.attacks + h.atThreshold.benign,
         extra: {
           AUC: h.auc,

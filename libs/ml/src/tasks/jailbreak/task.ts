@@ -76,7 +76,7 @@ function augment(train: readonly SplitExample[], rng: Prng): SplitExample[] {
   const pad = (): string => Array.from({ length: 1 + rng.int(3) }, () => rng.pick(pool)).join(' ');
   const out: SplitExample[] = [];
   for (const e of train) {
-    const p = e.label === 'jailbreak' ? 0.6 : 0.2;
+    const p = e.label === 'jailbreak' ? 0.8 : 0.25;
     if (rng.next() < p) {
       const text = rng.next() < 0.7 ? `${e.text} ${pad()}` : `${pad()} ${e.text}`;
       out.push({ ...e, text, source: `${e.source}+pad` });
@@ -90,6 +90,13 @@ function augment(train: readonly SplitExample[], rng: Prng): SplitExample[] {
     }
   }
   return out;
+}
+
+export function splitModeFromEnv(): SplitMode {
+  const v = process.env['SR_JAILBREAK_SPLIT'];
+  if (v === undefined || v === '' || v === 'text') return 'text';
+  if (v === 'group') return 'group';
+  throw new Error(`SR_JAILBREAK_SPLIT must be "text" or "group", got "${v}"`);
 }
 
 export interface JailbreakTrainResult {
@@ -109,8 +116,10 @@ export function jsScorer(f: HashedNgramFeaturizer, w: MeanMaxWeights): JbScorer 
 
 export async function trainJailbreak(options: TrainRunOptions = {}): Promise<JailbreakTrainResult> {
   const seed = options.seed ?? SEED;
-  // SR_JAILBREAK_SPLIT=text re-runs the experiment on a plain text-hash split (for comparison only).
-  const mode: SplitMode = process.env['SR_JAILBREAK_SPLIT'] === 'text' ? 'text' : 'group';
+  // The shipped model uses the text-hash split (issue 3's definition). SR_JAILBREAK_SPLIT=group
+  // re-runs the same recipe on the strict grouped split (whole template families / generated
+  // shapes / translated attacks held out) to measure generalisation to unseen attack families.
+  const mode: SplitMode = splitModeFromEnv();
   const corpus = buildCorpus('jailbreak', mode);
   const own = loadOwnEval();
   const ownKeys = new Set(own.map((e) => dedupKey(e.text)));
