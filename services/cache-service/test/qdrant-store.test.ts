@@ -138,6 +138,18 @@ describe('QdrantStore request shapes (against a fake Qdrant REST server)', () =>
     });
   });
 
+  it('sends one point per id when the same question is stored twice in a batch', async () => {
+    const s = store({ batch: { maxPoints: 64, maxWaitMs: 5 } });
+    await s.open();
+    const e = entry('s1', 'same');
+    const [a, b] = await Promise.all([s.put(e, unit(DIM, [0, 1])), s.put(e, unit(DIM, [1, 1]))]);
+    expect(a.entryId).toBe(b.entryId);
+    const [upsert] = fake.sent('PUT', 'points');
+    const points = (upsert!.body as { points: Array<{ vector: number[] }> }).points;
+    expect(points).toHaveLength(1);
+    expect(points[0]!.vector).toEqual(Array.from(unit(DIM, [1, 1])));
+  });
+
   it('evicts the least recently used points past maxEntries', async () => {
     const s = store({ maxEntries: 10 });
     fake.replies.set('POST points/count', () => ({ count: 12 }));

@@ -78,7 +78,9 @@ export class QdrantStore implements CacheStore {
     const batch = options.batch ?? { maxPoints: 64, maxWaitMs: 2 };
     this.upserts = new MicroBatcher(
       async (points: Point[]) => {
-        await (await this.clientReady).upsert(this.collection, { wait: true, points });
+        // The same question stored twice in one batch: one point per id, the latest wins.
+        const unique = [...new Map(points.map((p) => [p.id, p])).values()];
+        await (await this.clientReady).upsert(this.collection, { wait: true, points: unique });
         return points.map(() => true as const);
       },
       { maxBatch: batch.maxPoints, maxWaitMs: batch.maxWaitMs },
