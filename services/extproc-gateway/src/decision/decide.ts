@@ -28,6 +28,8 @@ export interface DecideInput {
   guard: GuardCheckReply | undefined;
   classify: ClassifyReply | undefined;
   cache: CacheLookupReply | undefined;
+  /** Ask streamed upstream answers for usage (the HTTP proxy re-frames the stream anyway). */
+  streamUsage?: boolean;
 }
 
 export interface JailbreakFinding {
@@ -75,6 +77,8 @@ export type Decision =
       systemPrompt: 'replace' | 'insert' | 'none';
       /** Why the cache did not answer (for the trace), undefined when it was not consulted. */
       cacheMiss: string | undefined;
+      /** The router asked the upstream for streamed usage; the extra usage event is not the client's. */
+      usageAdded: boolean;
     };
 
 /**
@@ -160,6 +164,7 @@ export function decide(input: DecideInput): Decision {
     tools = { ...filterTools(body, classify.tools.selected), reason: classify.tools.reason };
   }
   body.model = model.upstreamModel ?? model.name;
+  const usageAdded = input.streamUsage === true && requestStreamUsage(body);
 
   return {
     kind: 'route',
@@ -183,7 +188,22 @@ export function decide(input: DecideInput): Decision {
     tools,
     systemPrompt,
     cacheMiss: cache ? (cacheMiss.status === 'miss' ? cacheMiss.reason : undefined) : undefined,
+    usageAdded,
   };
+}
+
+/**
+ * A streamed answer carries token usage only when asked (`stream_options.include_usage`); the
+ * router asks, so tokens, cost and time per output token are measured for streams too.
+ * Returns true when it added the option (the usage event is then not passed to the client).
+ */
+export function requestStreamUsage(body: Body): boolean {
+  if (body.stream !== true) return false;
+  const options = body.stream_options;
+  const current = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+  if (current.include_usage === true) return false;
+  body.stream_options = { ...current, include_usage: true };
+  return true;
 }
 
 function allowsAll(model: ModelConfig, types: readonly string[]): boolean {

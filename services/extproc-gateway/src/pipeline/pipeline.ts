@@ -255,6 +255,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       guard: guard.status === 'ok' ? guard.value : undefined,
       classify: classified.status === 'ok' ? classified.value : undefined,
       cache: cached.status === 'ok' ? cached.value : undefined,
+      // ExtProc passes Envoy's bytes through untouched when it can, so only the HTTP proxy asks.
+      streamUsage: request.transport === 'http',
     });
     deps.metrics.stageLatency.observe(
       { stage: 'decision', outcome: 'ok' },
@@ -351,6 +353,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
               model: decision.model.name,
             },
       restore: decision.restore,
+      stripUsage: decision.usageAdded,
     };
     const bodyBytes = new TextEncoder().encode(JSON.stringify(decision.body));
     return withDebug({

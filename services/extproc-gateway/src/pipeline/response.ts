@@ -32,6 +32,17 @@ const EMPTY = new Uint8Array(0);
  * event by event only when PII placeholders must be restored); JSON bodies pass through as they
  * come unless they need restoring, then they are rewritten whole at the end.
  */
+/** The final event `include_usage` adds: no choices, only usage. */
+function isUsageOnly(data: string): boolean {
+  if (!data.includes('"usage"')) return false;
+  try {
+    const chunk = JSON.parse(data) as { choices?: unknown[]; usage?: unknown };
+    return Array.isArray(chunk.choices) && chunk.choices.length === 0 && !!chunk.usage;
+  } catch {
+    return false;
+  }
+}
+
 export function createResponseHandler(
   forward: ForwardOutcome,
   deps: ResponseDeps,
@@ -90,8 +101,12 @@ export function createResponseHandler(
     const events = parser.push(chunk);
     if (end) events.push(...parser.end());
     for (const e of events) reassembler.add(e);
-    if (!restore) return chunk;
-    return events.length ? encoder.encode(events.map((e) => sseFrame(rewriteEvent(e))).join('')) : EMPTY;
+    if (!restore && !ctx.stripUsage) return chunk;
+    // Re-framed event by event: the router's own usage event dropped, placeholders restored.
+    const kept = ctx.stripUsage ? events.filter((e) => !isUsageOnly(e)) : events;
+    return kept.length
+      ? encoder.encode(kept.map((e) => sseFrame(restore ? rewriteEvent(e) : e)).join(''))
+      : EMPTY;
   };
 
   const handleJson = (chunk: Uint8Array, end: boolean): Uint8Array => {

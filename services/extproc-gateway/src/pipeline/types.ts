@@ -93,6 +93,8 @@ export interface ResponseContext {
     | undefined;
   /** OpenTelemetry context of the request span; response-side spans are its children. */
   traceContext?: TraceContext;
+  /** The router added `stream_options.include_usage`: drop the usage-only event from the client's stream. */
+  stripUsage?: boolean;
   /** Placeholder → original value, to put back into the answer (PII redact with restoreInResponse). */
   restore: Record<string, string> | undefined;
 }

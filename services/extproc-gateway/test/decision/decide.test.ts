@@ -313,3 +313,25 @@ describe('clearReasoning', () => {
     expect(body.chat_template_kwargs).toEqual({ other: 1 });
   });
 });
+
+describe('streamed usage', () => {
+  test('asked for streamed requests when the transport wants it, unless the client did', () => {
+    const streamed = decide(input({ request: request('q', { stream: true }), streamUsage: true }));
+    expect(streamed.kind === 'route' && streamed.body.stream_options).toEqual({ include_usage: true });
+    expect(streamed.kind === 'route' && streamed.usageAdded).toBe(true);
+    const asked = decide(
+      input({
+        request: request('q', {
+          stream: true,
+          stream_options: { include_usage: true },
+        } as Partial<ChatCompletionRequest>),
+        streamUsage: true,
+      }),
+    );
+    expect(asked.kind === 'route' && asked.usageAdded).toBe(false);
+    const json = decide(input({ streamUsage: true }));
+    expect(json.kind === 'route' && json.body.stream_options).toBeUndefined();
+    const extproc = decide(input({ request: request('q', { stream: true }) }));
+    expect(extproc.kind === 'route' && extproc.body.stream_options).toBeUndefined();
+  });
+});

@@ -94,6 +94,37 @@ describe('gateway over HTTP (openai client, real bus, real upstream stubs)', () 
     expect(pieces.join('')).toContain('model qwen3-math (math-stub) answered: derivative of sin x');
   });
 
+  test('streamed usage is measured: the router asks for it and keeps its extra event from the client', async () => {
+    const raw = async (extra: Record<string, unknown>) => {
+      const res = await fetch(`${env.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify(askStream('hello stream', extra)),
+      });
+      return (await res.text())
+        .split('\n\n')
+        .filter((e) => e.startsWith('data: {'))
+        .map((e) => JSON.parse(e.slice(6)));
+    };
+    const before = await metricValue(env.registry, 'sr_gateway_tokens_total', {
+      model: 'general',
+      kind: 'completion',
+    });
+    const events = await raw({});
+    expect(env.general.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(events.some((e: { choices: unknown[] }) => e.choices.length === 0)).toBe(false);
+    await env.gateway.idle();
+    const after = await metricValue(env.registry, 'sr_gateway_tokens_total', {
+      model: 'general',
+      kind: 'completion',
+    });
+    expect(after).toBeGreaterThan(before);
+    // A client that asked for usage gets it.
+    const asked = await raw({ stream_options: { include_usage: true } });
+    expect(
+      asked.filter((e: { choices: unknown[]; usage?: unknown }) => e.choices.length === 0 && e.usage),
+    ).toHaveLength(1);
+  });
+
   test('an unknown model is a 404 naming the model', async () => {
     const err = await env.client.chat.completions
       .create({ model: 'gpt-99', messages: [{ role: 'user', content: 'hi' }] })
