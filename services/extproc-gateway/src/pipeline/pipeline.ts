@@ -223,7 +223,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (closed)
         return fail(
           'GUARD_UNAVAILABLE',
-          `the guard did not answer (${guard.code}); refusing under fail-closed policy`,
+          `the guard did not answer (${guard.code}: ${oneLine(guard.message)}); refusing under fail-closed policy`,
           who.label,
         );
     }
@@ -232,14 +232,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (config.classifierFailurePolicy === 'closed')
         return fail(
           classified.code as ErrorCode,
-          `the classifier did not answer (${classified.code})`,
+          `the classifier did not answer (${classified.code}: ${oneLine(classified.message)})`,
           who.label,
         );
     }
     if (cached.status === 'failed') {
       log.warn({ code: cached.code }, 'cache lookup failed, treating as a miss');
       if (config.cache.failurePolicy === 'closed')
-        return fail(cached.code as ErrorCode, `the cache did not answer (${cached.code})`, who.label);
+        return fail(
+          cached.code as ErrorCode,
+          `the cache did not answer (${cached.code}: ${oneLine(cached.message)})`,
+          who.label,
+        );
     }
     deps.metrics.cache.inc({
       outcome:
@@ -467,6 +471,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
 function errorStatus(code: ErrorCode): number {
   return ERROR_CATALOGUE[code]?.status ?? 500;
+}
+
+/** Bus error messages name subjects and causes, never prompt text; kept short for the client. */
+function oneLine(message: string): string {
+  return message.replace(/\s+/g, ' ').slice(0, 200);
 }
 
 function lastUserText(body: ChatCompletionRequest): string | undefined {
