@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { datasetsDir } from '../train/paths';
 import type { LabelledSpan } from './labels';
 import type { PresidioPools } from './faker-sentences';
 
@@ -38,7 +39,7 @@ export function mapPresidioType(type: string): string | undefined {
 
 /** Default location of the shared datasets (read at train/eval time, never copied into the repo). */
 export function defaultDatasetRoot(): string {
-  return process.env['SR_DATASETS'] ?? join(__dirname, '../../../../../shared/datasets');
+  return datasetsDir();
 }
 
 /**

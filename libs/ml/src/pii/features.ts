@@ -2,14 +2,6 @@ import type { PiiLexicon } from './lexicon';
 import { EMPTY_LEXICON } from './lexicon';
 import type { PiiToken } from './tokenize';
 
-/** How token features are hashed; stored in the model directory so run time matches train time. */
-export interface PiiFeatureConfig {
-  /** Number of hash buckets (rows of the embedding table). */
-  buckets: number;
-  /** Version tag: bump when the feature set changes so an old model refuses to load. */
-  version: string;
-}
-
 export const PII_FEATURE_VERSION = 'pii-tok-v3';
 
 /** Number of hashed features per token (fixed so the ONNX input is a dense [tokens × F] matrix). */
