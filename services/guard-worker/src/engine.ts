@@ -3,8 +3,7 @@ import type { Registry } from 'prom-client';
 import { MicroBatcher, type GuardCheckReply, type GuardCheckRequest, type RouterConfig } from '@sr/shared';
 import { JailbreakDetector } from './jailbreak/detector';
 import { loadJailbreakModel, type JailbreakModel } from './jailbreak/model';
-import { DEFAULT_WINDOWS } from './jailbreak/windows';
-import type { WindowScales } from './jailbreak/detector';
+import { DEFAULT_WINDOWS, type WindowPlan } from './jailbreak/windows';
 import { createGuardMetrics, type GuardMetrics } from './metrics';
 import { loadPiiDetector, PiiGuard } from './pii-guard';
 
@@ -16,7 +15,7 @@ export interface GuardEngineOptions {
   /** Directory model paths in the config are relative to (default: the working directory). */
   baseDir?: string;
   registry?: Registry;
-  windows?: WindowScales;
+  windows?: WindowPlan;
   /** Micro-batching of model runs across concurrent requests. */
   batching?: { maxBatch: number; maxWaitMs: number };
 }
@@ -68,7 +67,10 @@ export class GuardEngine {
     let pii: PiiGuard | undefined;
     let piiModelMissing: string | undefined;
     if (config.guards.pii.enabled) {
-      const loaded = await loadPiiDetector(config.guards.pii, at);
+      const loaded = await loadPiiDetector(config.guards.pii, at).catch(async (err: unknown) => {
+        await model?.close(); // do not leak the jailbreak session when the PII model fails to load
+        throw err;
+      });
       piiModelMissing = loaded.modelMissing;
       pii = new PiiGuard(loaded.detector, {
         batching,

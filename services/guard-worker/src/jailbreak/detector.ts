@@ -1,9 +1,7 @@
 import type { ChatMessage, JailbreakVerdict } from '@sr/shared';
 import { scanVariants, type ScanOptions } from './normalise';
 import { scanTargets, DEFAULT_SCAN_ROLES } from './targets';
-import { DEFAULT_WINDOWS, slidingWindows, type WindowOptions } from './windows';
-
-export type WindowScales = WindowOptions | readonly WindowOptions[];
+import { DEFAULT_WINDOWS, planWindows, type WindowPlan } from './windows';
 
 /** Scores texts: the probability that each is a jailbreak or prompt injection, in input order. */
 export type ScoreTexts = (texts: readonly string[]) => Promise<ArrayLike<number>>;
@@ -14,8 +12,8 @@ export interface JailbreakDetectorOptions {
   /** Default threshold: config, else the model manifest's recommended one. */
   readonly threshold: number;
   readonly roles?: readonly string[];
-  /** One window size, or several scales scored together (e.g. paragraph and sentence size). */
-  readonly windows?: WindowScales;
+  /** How texts are cut into windows (default DEFAULT_WINDOWS). */
+  readonly windows?: WindowPlan;
   readonly scan?: ScanOptions;
 }
 
@@ -33,15 +31,14 @@ interface Candidate {
 export class JailbreakDetector {
   readonly threshold: number;
   private readonly roles: readonly string[];
-  private readonly windows: readonly WindowOptions[];
+  private readonly windows: WindowPlan;
 
   constructor(private readonly options: JailbreakDetectorOptions) {
     if (!(options.threshold >= 0 && options.threshold <= 1))
       throw new RangeError(`jailbreak threshold must be in [0, 1], got ${options.threshold}`);
     this.threshold = options.threshold;
     this.roles = options.roles ?? DEFAULT_SCAN_ROLES;
-    const w = options.windows ?? DEFAULT_WINDOWS;
-    this.windows = Array.isArray(w) ? w : [w as WindowOptions];
+    this.windows = options.windows ?? DEFAULT_WINDOWS;
   }
 
   /** The texts scored for a request (exposed for tests and the bench). */
@@ -50,7 +47,7 @@ export class JailbreakDetector {
     const seen = new Set<string>();
     for (const target of scanTargets(messages, this.roles)) {
       for (const variant of scanVariants(target.text, this.options.scan)) {
-        for (const text of this.windows.flatMap((w) => slidingWindows(variant.text, w))) {
+        for (const text of planWindows(variant.text, this.windows)) {
           // The same window text twice (repeated paragraphs) needs one score.
           if (seen.has(text)) continue;
           seen.add(text);

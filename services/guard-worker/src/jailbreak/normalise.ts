@@ -224,15 +224,24 @@ const LEET_WORD = /[\p{L}0-9@$€|]+(?:[!+][\p{L}0-9@$€|]+)*/gu;
  */
 export function unLeet(text: string): string {
   if (!LEET_SYMBOL.test(text) || !LEET_HINT.test(text)) return text;
-  return text.replace(LEET_WORD, (word) => {
+  let changed = 0;
+  const out = text.replace(LEET_WORD, (word) => {
     // Long tokens are identifiers, hashes or base64, not words: un-leeting them makes noise.
     if (word.length > 15 || !/\p{L}/u.test(word) || /^[0-9a-f]+$/i.test(word)) return word;
     if (!/[0-9@$€|!+]/u.test(word)) return word;
-    let out = '';
-    for (const ch of word) out += LEET[ch] ?? ch;
-    return out;
+    changed++;
+    let mapped = '';
+    for (const ch of word) mapped += LEET[ch] ?? ch;
+    return mapped;
   });
+  // Leetspeak obfuscates most words of a sentence; a long text with a few "mp3", "v2", "h264"
+  // tokens is not leetspeak, and mapping them only makes noise the classifier may flag.
+  const words = text.match(/\S+/g)?.length ?? 0;
+  return changed >= Math.max(1, LEET_MIN_SHARE * words) ? out : text;
 }
+
+/** Share of a text's words that must look like leetspeak before it is un-leeted. */
+const LEET_MIN_SHARE = 0.1;
 
 // ---------- encoded segments ----------
 

@@ -7,15 +7,46 @@ export interface WindowOptions {
 }
 
 /**
- * Two scales: paragraph-sized windows see an attack with its context; sentence-sized ones see it
- * without the benign words around it (appending a few benign sentences flipped the reference's
- * verdict). On the hand-written own-eval set both scales together raised recall over one scale
- * (34 → 40 of 69 attacks with an interim model) for one more false positive of 74.
+ * How a text is cut for scoring: whole when it has at most `wholeTextWords` words, otherwise in
+ * overlapping windows of each scale, so a long document has no blind spot.
+ *
+ * Why these numbers (measured with the shipped jailbreak model): windows cut from long benign
+ * prompts that are themselves instructions to an assistant ("reply only with the list, nothing
+ * else") look like injections out of context. On the 517 awesome-chatgpt-prompts longer than 200
+ * words, windows flagged 83 with 128-word windows and 65 with 256-word ones, while an injection
+ * after 2,000 words of a report was caught equally (6 of 8 hand-written attacks, the 2 others
+ * are missed by the model even alone); texts up to 512 words are scored whole.
  */
-export const DEFAULT_WINDOWS: readonly WindowOptions[] = [
-  { windowWords: 64, strideWords: 32 },
-  { windowWords: 16, strideWords: 8 },
-];
+export interface WindowPlan {
+  readonly wholeTextWords: number;
+  readonly scales: readonly WindowOptions[];
+}
+
+export const DEFAULT_WINDOWS: WindowPlan = {
+  wholeTextWords: 512,
+  scales: [{ windowWords: 256, strideWords: 128 }],
+};
+
+/** The texts to score for `text` under `plan` (see WindowPlan). */
+export function planWindows(text: string, plan: WindowPlan): string[] {
+  const words = countWords(text, plan.wholeTextWords + 1);
+  if (words === 0) return [];
+  if (words <= plan.wholeTextWords) return [text.trim()];
+  return plan.scales.flatMap((scale) => slidingWindows(text, scale));
+}
+
+/** Words in `text`, counting no further than `cap`. */
+function countWords(text: string, cap: number): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length && n < cap; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
 
 const WORD = /\S+/g;
 
