@@ -14,6 +14,7 @@ import {
   loadTextEmbedder,
   mergeEntities,
   tinyBertForward,
+  tinyBertWeights,
   tinyTokenizerJson,
   writeTinyBert,
 } from '../../src/transformers';
@@ -94,6 +95,24 @@ describe('tiny BERT built in TypeScript', () => {
       await session.release();
     },
   );
+});
+
+it('the builder generalises: hidden 48, 4 heads, 3 layers still match the reference', async () => {
+  const w = tinyBertWeights({ task: 'token', seed: 3, hidden: 48, heads: 4, layers: 3, maxPositions: 24 });
+  const session = await ort.InferenceSession.create(buildTinyBertOnnx(w));
+  const row = ids(['[CLS]', 'we', 'met', 'peter', '##son', 'in', 'lis', '##bon', '!', '[SEP]']);
+  const t = (v: number[]): ort.Tensor =>
+    new ort.Tensor('int64', BigInt64Array.from(v.map(BigInt)), [1, v.length]);
+  const out = await session.run({
+    input_ids: t(row),
+    attention_mask: t(row.map(() => 1)),
+    token_type_ids: t(row.map(() => 0)),
+  });
+  const got = out['logits']?.data as Float32Array;
+  const ref = tinyBertForward(w, row).logits;
+  expect(got.length).toBe(ref.length);
+  ref.forEach((v, k) => expect(Math.abs(v - (got[k] as number))).toBeLessThan(1e-4));
+  await session.release();
 });
 
 describe('HfTokenizer', () => {

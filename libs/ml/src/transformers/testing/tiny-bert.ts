@@ -22,12 +22,14 @@ export interface TinyBertOptions {
   readonly maxPositions?: number;
   /** Declare a `token_type_ids` input (default true); without it the graph uses type 0, like DistilBERT/ModernBERT exports. */
   readonly tokenTypeInput?: boolean;
+  /** Hidden size (default 32), attention heads (default 2), FFN size (default 2 × hidden): larger settings give bench-sized models. */
+  readonly hidden?: number;
+  readonly heads?: number;
+  readonly ffn?: number;
 }
 
-const HIDDEN = 32;
-const HEADS = 2;
-const HEAD_DIM = HIDDEN / HEADS;
-const FFN = 64;
+const DEFAULT_HIDDEN = 32;
+const DEFAULT_HEADS = 2;
 const EPS = 1e-12;
 const MASK_VALUE = -10000;
 
@@ -120,6 +122,9 @@ export const TINY_VOCAB: readonly string[] = [...SPECIALS, ...WORDS];
 
 /** All weights of the tiny model (row-major, `x @ W` layout: W is [in, out]). */
 export interface TinyBertWeights {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly ffn: number;
   readonly vocab: number;
   readonly maxPositions: number;
   readonly word: Float32Array;
@@ -169,6 +174,11 @@ const filled = (n: number, v: number): Float32Array => new Float32Array(n).fill(
 
 /** Seeded weights with the planted directions described above. */
 export function tinyBertWeights(options: TinyBertOptions): TinyBertWeights {
+  const HIDDEN = options.hidden ?? DEFAULT_HIDDEN;
+  const HEADS = options.heads ?? DEFAULT_HEADS;
+  const FFN = options.ffn ?? 2 * HIDDEN;
+  if (HIDDEN % HEADS !== 0 || HIDDEN < 8)
+    throw new RangeError(`hidden ${HIDDEN} must be ≥ 8 and divisible by heads ${HEADS}`);
   const rng = new Prng(options.seed ?? 42);
   const maxPositions = options.maxPositions ?? 16;
   const vocab = TINY_VOCAB.length;
@@ -248,6 +258,9 @@ export function tinyBertWeights(options: TinyBertOptions): TinyBertWeights {
     poolW[4 * HIDDEN + 4] = 20;
   }
   const weights: TinyBertWeights = {
+    hidden: HIDDEN,
+    heads: HEADS,
+    ffn: FFN,
     vocab,
     maxPositions,
     word,
@@ -288,6 +301,8 @@ export function buildTinyBertOnnx(
     options.tokenTypeInput === false
       ? g.mul(ids, g.initializer('zero_i64', BigInt64Array.of(0n), [], 'int64'))
       : g.input('token_type_ids', 'int64', ['batch', 'seq']);
+  const { hidden: HIDDEN, heads: HEADS, ffn: FFN } = w;
+  const HEAD_DIM = HIDDEN / HEADS;
   const H = HIDDEN;
   const wt = (name: string, data: Float32Array, dims: number[]): string => g.initializer(name, data, dims);
 
@@ -400,6 +415,8 @@ export function tinyBertForward(
   mask: readonly number[] = ids.map(() => 1),
   types: readonly number[] = ids.map(() => 0),
 ): TinyForward {
+  const { hidden: HIDDEN, heads: HEADS, ffn: FFN } = w;
+  const HEAD_DIM = HIDDEN / HEADS;
   const H = HIDDEN;
   const row = (t: Float32Array, r: number): Float64Array => Float64Array.from(t.subarray(r * H, (r + 1) * H));
   let x = ids.map((id, p) => {
@@ -521,6 +538,7 @@ export function tinyTokenizerJson(vocab: readonly string[] = TINY_VOCAB): Record
 }
 
 export function tinyConfigJson(w: TinyBertWeights): Record<string, unknown> {
+  const { hidden: HIDDEN, heads: HEADS, ffn: FFN } = w;
   const architectures = {
     sequence: 'BertForSequenceClassification',
     token: 'BertForTokenClassification',
