@@ -16,6 +16,7 @@ import {
   EmbeddedStore,
   loadEncoder,
   SemanticCache,
+  type Embedder,
   type NewEntry,
 } from '@sr/cache-service';
 import { cachePairs } from '@sr/ml';
@@ -339,12 +340,58 @@ export async function runCacheQuality(): Promise<unknown> {
       `${String(threshold).padStart(9)}  ${String(row.paraphraseHitRate).padStart(15)}  ${String(row.wrongAnswerRate).padStart(44)}  ${String(row.precision).padStart(9)}`,
     );
   }
+  const annRecall = await realEmbeddingRecall(encoder.embedder, pairs);
+  console.log(
+    `ANN recall@1 with real embeddings: ${annRecall.recallAt1} (${annRecall.queries} paraphrase queries over ${annRecall.entries} entries in one scope)`,
+  );
   await encoder.close();
   return {
     encoder: encoder.embedder.id,
     calibratedThreshold: encoder.calibratedThreshold,
     pairs: pairs.length,
     rows,
+    annRecall,
+  };
+}
+
+/**
+ * ANN recall with the real encoder: the distinct texts of the pair set in ONE scope (an HNSW
+ * graph), each paraphrase's second text as a query; is the store's top result the true nearest
+ * (brute force over the same vectors)?
+ */
+async function realEmbeddingRecall(
+  embedder: Embedder,
+  pairs: ReadonlyArray<{ a: string; b: string; label: 0 | 1 }>,
+): Promise<{ entries: number; queries: number; recallAt1: number }> {
+  // Queries (paraphrases' second texts) are kept out of the store: a query must not find itself.
+  const queryTexts = [...new Set(pairs.filter((p) => p.label === 1).map((p) => p.b))];
+  const isQuery = new Set(queryTexts);
+  const corpus = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].filter((t) => !isQuery.has(t));
+  const vectors = await embedder.embed(corpus);
+  const queries = await embedder.embed(queryTexts);
+  const store = new EmbeddedStore({
+    dimension: embedder.dimension,
+    embedderId: embedder.id,
+    maxEntries: corpus.length,
+  });
+  const now = Date.now();
+  for (const [i, v] of vectors.entries()) await store.put(entryFor(i, 1, now), v);
+  let found = 0;
+  for (const query of queries) {
+    let best = -1;
+    let bestDot = -Infinity;
+    for (const [i, v] of vectors.entries()) {
+      let dot = 0;
+      for (let d = 0; d < v.length; d++) dot += query[d]! * v[d]!;
+      if (dot > bestDot) [best, bestDot] = [i, dot];
+    }
+    const [top] = await store.search(hex64(0), query, 1, now);
+    if (top?.entry.query === `synthetic question ${best}`) found++;
+  }
+  return {
+    entries: corpus.length,
+    queries: queries.length,
+    recallAt1: round(found / Math.max(1, queries.length)),
   };
 }
 
