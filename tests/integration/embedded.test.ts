@@ -128,4 +128,27 @@ describe('embedded mode', () => {
     // No prompt text in any attribute.
     expect(JSON.stringify(inTrace.map((s) => s.attributes))).not.toContain('Australia');
   });
+
+  it("continues the client's traceparent and passes the trace on to the upstream", async () => {
+    spans.reset();
+    const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await fetch(`http://127.0.0.1:${router.httpPort}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${clientTrace}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({
+        model: 'auto',
+        messages: [{ role: 'user', content: 'Name three prime numbers.' }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    await new Promise((r) => setTimeout(r, 100));
+    const finished = spans.getFinishedSpans();
+    const root = finished.find((s) => s.name === 'semantic_router.request');
+    expect(root?.spanContext().traceId).toBe(clientTrace);
+    const upstreamSpan = finished.find((s) => s.name === 'semantic_router.upstream');
+    expect(upstreamSpan?.spanContext().traceId).toBe(clientTrace);
+    const sent = upstream.requests.at(-1)!.headers['traceparent'];
+    expect(sent).toBe(`00-${clientTrace}-${upstreamSpan!.spanContext().spanId}-01`);
+  });
 });

@@ -1,4 +1,10 @@
-import { context as otelContext, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+} from '@opentelemetry/api';
 import {
   cacheScope,
   ERROR_CATALOGUE,
@@ -106,31 +112,38 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function handle(request: PipelineRequest): Promise<PipelineOutcome> {
-    return tracer.startActiveSpan('semantic_router.request', async (span) => {
-      try {
-        const outcome = await handleInner(request);
-        span.setAttribute('semantic_router.outcome', outcome.kind);
-        if (outcome.kind === 'forward') {
-          span.setAttribute('gen_ai.request.model', outcome.model);
-          if (outcome.trace.category)
-            span.setAttribute('semantic_router.category', outcome.trace.category.name);
-        } else {
-          span.setAttribute('http.response.status_code', outcome.status);
-          if (outcome.trace.blocked) span.setAttribute('semantic_router.blocked', outcome.trace.blocked);
-          if (outcome.trace.cache?.status === 'hit') span.setAttribute('semantic_router.cache_hit', true);
+    // Continue the caller's trace (`traceparent` from the client or Envoy) when it sends one.
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    return tracer.startActiveSpan(
+      'semantic_router.request',
+      { kind: SpanKind.SERVER },
+      parent,
+      async (span) => {
+        try {
+          const outcome = await handleInner(request);
+          span.setAttribute('semantic_router.outcome', outcome.kind);
+          if (outcome.kind === 'forward') {
+            span.setAttribute('gen_ai.request.model', outcome.model);
+            if (outcome.trace.category)
+              span.setAttribute('semantic_router.category', outcome.trace.category.name);
+          } else {
+            span.setAttribute('http.response.status_code', outcome.status);
+            if (outcome.trace.blocked) span.setAttribute('semantic_router.blocked', outcome.trace.blocked);
+            if (outcome.trace.cache?.status === 'hit') span.setAttribute('semantic_router.cache_hit', true);
+          }
+          return outcome;
+        } catch (err) {
+          // A bug, not an expected outcome: answer 500 rather than leave the client hanging.
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          deps.logger.error({ err }, 'pipeline failed');
+          return errorOutcome('INTERNAL', 'internal error in the router', {
+            requestId: requestIdFrom(request.headers),
+          });
+        } finally {
+          span.end();
         }
-        return outcome;
-      } catch (err) {
-        // A bug, not an expected outcome: answer 500 rather than leave the client hanging.
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        deps.logger.error({ err }, 'pipeline failed');
-        return errorOutcome('INTERNAL', 'internal error in the router', {
-          requestId: requestIdFrom(request.headers),
-        });
-      } finally {
-        span.end();
-      }
-    });
+      },
+    );
   }
 
   async function handleInner(request: PipelineRequest): Promise<PipelineOutcome> {

@@ -1,9 +1,11 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Logger, RouterConfig } from '@sr/shared';
 import type { GatewayMetrics } from '../metrics';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { ForwardOutcome } from '../pipeline/types';
-import type { EndpointPool } from './pool';
+import { tracer } from '../pipeline/stages';
+import { hostPort, type EndpointPool } from './pool';
 
 export type UpstreamResult =
   | {
@@ -68,22 +70,40 @@ export class UpstreamForwarder {
       const current: ForwardOutcome = forward;
       attempts++;
       tried.add(current.endpointUrl);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: current.stream ? 'text/event-stream' : 'application/json',
+        ...current.headers,
+        ...current.upstreamHeaders,
+      };
+      // The upstream call is a CLIENT span of the request's trace; vLLM (or any OTel-aware
+      // server) continues it from the injected `traceparent`.
+      const parentCtx = current.context.traceContext ?? context.active();
+      const span = tracer.startSpan(
+        'semantic_router.upstream',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'gen_ai.request.model': current.model,
+            'server.address': hostPort(current.endpointUrl),
+          },
+        },
+        parentCtx,
+      );
+      propagation.inject(trace.setSpan(parentCtx, span), headers);
       try {
         const res = await request(chatUrl(current.endpointUrl), {
           method: 'POST',
           dispatcher: this.dispatcher,
           signal,
-          headers: {
-            'content-type': 'application/json',
-            accept: current.stream ? 'text/event-stream' : 'application/json',
-            ...current.headers,
-            ...current.upstreamHeaders,
-          },
+          headers,
           body: current.bodyBytes,
           headersTimeout: config.timeouts.upstreamMs,
           bodyTimeout: config.timeouts.upstreamMs,
         });
+        span.setAttribute('http.response.status_code', res.statusCode);
         if (res.statusCode === 429 || res.statusCode >= 500) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
           await res.body.dump().catch(() => undefined);
           last = { kind: 'status', statusCode: res.statusCode };
           this.deps.metrics.upstreamAttempts.inc({
@@ -106,6 +126,7 @@ export class UpstreamForwarder {
           attempts,
         };
       } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
         if (clientSignal.aborted) {
           this.deps.metrics.upstreamAttempts.inc({ model: current.model, outcome: 'aborted' });
           return { status: 'aborted', attempts };
@@ -124,6 +145,9 @@ export class UpstreamForwarder {
         this.deps.metrics.upstreamAttempts.inc({ model: current.model, outcome: 'connect_error' });
         this.failure(current);
         forward = this.deps.pipeline.retarget(current, tried);
+      } finally {
+        // Ends at the response headers (or the failure): TTFT and the body have their own metrics.
+        span.end();
       }
     }
     const why = !last
