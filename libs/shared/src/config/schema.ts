@@ -135,7 +135,8 @@ export const ConfigSchema = z.strictObject({
       executionProviders: z.array(z.enum(['cpu', 'cuda'])).default(['cpu']),
       domain: Classifier('models/domain', 0.3),
       intent: Classifier('models/intent', 0.5),
-      custom: z.strictObject({ threshold: z.number().min(0).max(1).default(0.6) }).prefault({}),
+      /** Custom-category match threshold; default: the encoder's calibrated one (its manifest). */
+      custom: z.strictObject({ threshold: z.number().min(0).max(1).optional() }).prefault({}),
       encoderDir: z.string().default('models/encoder'),
       /** What text is classified: the last user turn, plus optional context. */
       context: z
@@ -182,7 +183,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       backend: z.enum(['embedded', 'qdrant']).default('embedded'),
-      similarityThreshold: z.number().min(0).max(1).default(0.92),
+      similarityThreshold: z.number().min(0).max(1).default(0.8),
       ttlSeconds: z.number().int().positive().default(3600),
       maxEntries: z.number().int().positive().default(10000),
       /** Requests with a higher temperature are not stored (their answers are not reproducible). */
@@ -202,7 +203,8 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       topK: z.number().int().positive().default(3),
-      similarityThreshold: z.number().min(0).max(1).default(0.2),
+      /** Minimum tool relevance (cosine); default: the encoder's calibrated tool threshold. */
+      similarityThreshold: z.number().min(0).max(1).optional(),
       /** With no tool above the threshold: keep the original list, or send none. */
       whenNoneRelevant: z.enum(['keep', 'none']).default('keep'),
     })
