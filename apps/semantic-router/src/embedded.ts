@@ -69,7 +69,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   const baseDir = options.baseDir ?? process.cwd();
   const guard = createGuardWorker({ configStore, bus, logger, registry, baseDir });
   const classifier = createClassifierWorker({ configStore, bus, logger, registry, baseDir });
-  const cache = createCacheService({ config: initial, bus, logger, registry });
+  const cache = createCacheService({ config: initial, configStore, bus, logger, registry, baseDir });
   const gateway = createGateway({
     config: configStore,
     bus,
