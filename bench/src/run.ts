@@ -6,6 +6,7 @@ import { runClassifyRoundtripBench } from './classify-roundtrip';
 import { runEncoderBench } from './encoder';
 import { runExtProcBench } from './extproc';
 import { runGuardBench } from './guard';
+import { runTransformersBench } from './transformers';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
   classify: runClassifyBench,
@@ -14,6 +15,7 @@ const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void
   'classify-roundtrip': runClassifyRoundtripBench,
   encoder: runEncoderBench,
   extproc: runExtProcBench,
+  transformers: runTransformersBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
