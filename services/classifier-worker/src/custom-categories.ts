@@ -1,10 +1,11 @@
-import { EmbeddingCategoryMatcher, type TextEmbedder } from '@sr/ml';
+import { EmbeddingCategoryMatcher, type CategoryScoring, type TextEmbedder } from '@sr/ml';
 import type { RouterConfig, Signal } from '@sr/shared';
 
 /**
  * The config's `signal: custom` categories, their examples embedded once. Built at start and
  * rebuilt on every config reload; the matcher scores every category, and each category's own
- * threshold (or `classifiers.custom.threshold`) decides whether it matches.
+ * threshold (else `classifiers.custom.threshold`, else the encoder's calibrated one) decides
+ * whether it matches.
  */
 export class CustomCategories {
   private constructor(
@@ -12,16 +13,24 @@ export class CustomCategories {
     private readonly thresholds: ReadonlyMap<string, number>,
   ) {}
 
-  static async build(config: RouterConfig, embedder: TextEmbedder): Promise<CustomCategories> {
+  /**
+   * @param calibrated the encoder's calibrated category threshold and scoring (its manifest),
+   *   used when neither the category nor `classifiers.custom.threshold` sets one.
+   */
+  static async build(
+    config: RouterConfig,
+    embedder: TextEmbedder,
+    calibrated: { threshold: number; scoring: CategoryScoring },
+  ): Promise<CustomCategories> {
     const custom = config.categories.filter((c) => c.signal === 'custom');
     if (custom.length === 0) return new CustomCategories(undefined, new Map());
     const matcher = await EmbeddingCategoryMatcher.create(
       embedder,
       custom.map((c) => ({ name: c.name, examples: c.examples, keywords: c.keywords })),
       // Every category is scored; the per-category thresholds below decide.
-      { threshold: -1 },
+      { threshold: -1, scoring: calibrated.scoring },
     );
-    const fallback = config.classifiers.custom.threshold;
+    const fallback = config.classifiers.custom.threshold ?? calibrated.threshold;
     return new CustomCategories(matcher, new Map(custom.map((c) => [c.name, c.threshold ?? fallback])));
   }
 

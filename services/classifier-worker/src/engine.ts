@@ -71,11 +71,21 @@ export class ClassifierEngine {
     const metrics = options.registry ? createClassifierMetrics(options.registry) : undefined;
     const batching = options.batching ?? { maxBatch: 64, maxWaitMs: 0 };
     const c = config.classifiers;
-    const [domain, intent, encoder] = await Promise.all([
+    const loads = await Promise.allSettled([
       c.domain.enabled ? TextClassifier.load(at(c.domain.modelDir), providers) : undefined,
       c.intent.enabled ? TextClassifier.load(at(c.intent.modelDir), providers) : undefined,
       SentenceEncoder.load(at(c.encoderDir), providers),
-    ]);
+    ] as const);
+    const failed = loads.find((l) => l.status === 'rejected');
+    if (failed) {
+      // Free what did load, then report the first failure (it names the model and the cause).
+      await Promise.allSettled(loads.map((l) => (l.status === 'fulfilled' ? l.value?.close() : undefined)));
+      throw failed.reason;
+    }
+    const value = <T>(l: PromiseSettledResult<T>) => (l as PromiseFulfilledResult<T>).value;
+    const domain = value(loads[0]);
+    const intent = value(loads[1]);
+    const encoder = value(loads[2]);
     const batcher = <O>(model: string, run: (texts: string[]) => Promise<O[]>) =>
       new MicroBatcher<string, O>((texts) => {
         metrics?.batchSize.observe({ model }, texts.length);
@@ -89,7 +99,7 @@ export class ClassifierEngine {
     const embedder: TextEmbedder = {
       embed: (texts) => Promise.all(texts.map((t) => batchers.embed.submit(t))),
     };
-    const custom = await CustomCategories.build(config, embedder);
+    const custom = await CustomCategories.build(config, embedder, encoder.thresholds.category);
     return new ClassifierEngine(config, { domain, intent, encoder }, batchers, custom, metrics);
   }
 
@@ -107,7 +117,11 @@ export class ClassifierEngine {
    * once their examples are embedded (the old ones serve until then). Model directories need a restart.
    */
   async updateConfig(config: RouterConfig): Promise<void> {
-    const custom = this.embedder ? await CustomCategories.build(config, this.embedder) : this.custom;
+    const encoder = this.models.encoder;
+    const custom =
+      this.embedder && encoder
+        ? await CustomCategories.build(config, this.embedder, encoder.thresholds.category)
+        : this.custom;
     this.config = config;
     this.custom = custom;
   }
@@ -134,7 +148,9 @@ export class ClassifierEngine {
     if (wantTools) {
       const vectors = toolVectors ? await toolVectors : [];
       const scores = vectors.map((v) => (vector ? dot(vector, v) : 0));
-      toolResult = selectTools(tools, request.toolChoice, scores, config.tools);
+      const similarityThreshold =
+        config.tools.similarityThreshold ?? this.models.encoder?.thresholds.tool ?? 0;
+      toolResult = selectTools(tools, request.toolChoice, scores, { ...config.tools, similarityThreshold });
       this.metrics?.tools.inc({ reason: toolResult.reason });
     }
     const totalMs = performance.now() - started;

@@ -18,7 +18,7 @@ export function selectTools(
   tools: readonly ToolDefinition[],
   toolChoice: ToolChoice | undefined,
   scores: readonly number[],
-  config: RouterConfig['tools'],
+  config: RouterConfig['tools'] & { similarityThreshold: number },
 ): ToolsResult {
   const names = tools.map((t) => t.function.name);
   const byName: Record<string, number> = {};
