@@ -23,3 +23,4 @@ export {
   TINY_TOKEN_LABELS,
 } from './testing/tiny-bert';
 export type { TinyBertOptions, TinyBertTask, TinyBertWeights, TinyForward } from './testing/tiny-bert';
+export { tinyByteLevelBpeJson } from './testing/tiny-bpe';

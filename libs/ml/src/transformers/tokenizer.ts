@@ -42,6 +42,86 @@ const BPE_SPACE = /^[\u0120\u2581]/u; // 'Ġ' (byte-level BPE), '▁' (SentenceP
 const isSpace = (c: string): boolean => /[\s\p{Cc}\p{Cf}]/u.test(c);
 const isPunct = (c: string): boolean => /[\p{P}\p{S}]/u.test(c);
 
+/** GPT-2's byte ↔ printable character table (byte-level BPE spells byte b as BYTE_CHARS[b]). */
+const CHAR_TO_BYTE: ReadonlyMap<string, number> = (() => {
+  const printable: number[] = [];
+  for (let b = 33; b <= 126; b++) printable.push(b);
+  for (let b = 161; b <= 172; b++) printable.push(b);
+  for (let b = 174; b <= 255; b++) printable.push(b);
+  const map = new Map<string, number>();
+  for (const b of printable) map.set(String.fromCodePoint(b), b);
+  let extra = 0;
+  for (let b = 0; b < 256; b++) if (!printable.includes(b)) map.set(String.fromCodePoint(256 + extra++), b);
+  return map;
+})();
+
+const isWordChar = (c: string): boolean => /[\p{L}\p{N}\p{M}]/u.test(c);
+
+/**
+ * Offsets for byte-level BPE: match each token's bytes against the text's UTF-8 bytes (exact,
+ * also for pieces that split a character — they get that whole character's span), leading
+ * spaces trimmed as Hugging Face's `trim_offsets` does.
+ */
+function alignByteLevel(text: string, enc: Encoding): TokenPiece[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const charStart = new Int32Array(bytes.length);
+  const charEnd = new Int32Array(bytes.length);
+  for (let i = 0, b = 0; i < text.length;) {
+    const cp = text.codePointAt(i) as number;
+    const units = cp > 0xffff ? 2 : 1;
+    const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (let k = 0; k < n; k++) {
+      charStart[b + k] = i;
+      charEnd[b + k] = i + units;
+    }
+    b += n;
+    i += units;
+  }
+  const pieces: TokenPiece[] = [];
+  let cursor = 0;
+  let prevEndByte = -1;
+  enc.ids.forEach((id, t) => {
+    const token = enc.tokens[t] ?? '';
+    const tokBytes = [...token].map((c) => CHAR_TO_BYTE.get(c));
+    let from = cursor;
+    let to = cursor;
+    if (tokBytes.length > 0 && tokBytes.every((b) => b !== undefined)) {
+      const needle = Buffer.from(tokBytes as number[]);
+      const at = bytes.subarray(cursor, cursor + needle.length).equals(needle)
+        ? cursor
+        : bytes.indexOf(needle, cursor);
+      if (at >= 0) {
+        from = at;
+        to = at + needle.length;
+      }
+    }
+    let trimmed = from;
+    while (trimmed < to && (bytes[trimmed] === 0x20 || bytes[trimmed] === 0x0a || bytes[trimmed] === 0x09))
+      trimmed++;
+    const start =
+      trimmed < to
+        ? (charStart[trimmed] as number)
+        : from < bytes.length
+          ? (charStart[from] as number)
+          : text.length;
+    const end = trimmed < to ? (charEnd[to - 1] as number) : start;
+    const first = text.slice(start, start + 1);
+    const prev = pieces[pieces.length - 1];
+    const continuation =
+      prev !== undefined &&
+      prev.end > prev.start &&
+      trimmed === from &&
+      from === prevEndByte &&
+      from < to &&
+      (isWordChar(first) || (bytes[from] as number) >= 0x80) &&
+      isWordChar(text.slice(Math.max(prev.end - 1, 0), prev.end));
+    pieces.push({ id, token, start, end, continuation });
+    if (to > cursor) cursor = to;
+    prevEndByte = to;
+  });
+  return pieces;
+}
+
 /** Case- and accent-insensitive folding used to find tokens in the text. */
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -60,6 +140,8 @@ export class HfTokenizer {
   readonly padId: number;
   private readonly continuingPrefix: string | undefined;
   private readonly unkId: number | undefined;
+  /** Byte-level BPE (GPT-2, RoBERTa, ModernBERT): tokens are bytes spelled as printable characters. */
+  private readonly byteLevel: boolean;
 
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -72,6 +154,9 @@ export class HfTokenizer {
     const unk = typeof model['unk_token'] === 'string' ? model['unk_token'] : tokenizerConfig['unk_token'];
     this.unkId = typeof unk === 'string' ? tokenizer.token_to_id(unk) : undefined;
     this.padId = this.findPadId(tokenizerJson, tokenizerConfig);
+    this.byteLevel = [tokenizerJson['pre_tokenizer'], tokenizerJson['decoder']].some((part) =>
+      JSON.stringify(part ?? null).includes('"type":"ByteLevel"'),
+    );
     // The post-processor's special tokens: encode a probe with and without them and diff.
     const bare = (tokenizer.encode(PROBE, { add_special_tokens: false }) as Encoding).ids;
     const full = tokenizer.encode(PROBE, {
@@ -123,6 +208,7 @@ export class HfTokenizer {
   /** Content tokens of `text` with character offsets into `text`. */
   tokenize(text: string): TokenPiece[] {
     const enc = this.tokenizer.encode(text, { add_special_tokens: false }) as Encoding;
+    if (this.byteLevel) return alignByteLevel(text, enc);
     // Folded text with a map back to original offsets (folding may add or drop code units).
     let folded = '';
     const origin: number[] = [];

@@ -15,6 +15,7 @@ import {
   mergeEntities,
   tinyBertForward,
   tinyBertWeights,
+  tinyByteLevelBpeJson,
   tinyTokenizerJson,
   writeTinyBert,
 } from '../../src/transformers';
@@ -163,6 +164,25 @@ describe('HfTokenizer', () => {
       expect(w.ids[0]).toBe(TINY_VOCAB.indexOf('[CLS]'));
       expect(w.ids[w.ids.length - 1]).toBe(TINY_VOCAB.indexOf('[SEP]'));
     }
+  });
+
+  it('aligns byte-level BPE tokens (RoBERTa family), including pieces that split a character', () => {
+    const bpe = HfTokenizer.fromJson(tinyByteLevelBpeJson());
+    expect(bpe.prefix).toEqual([0]); // <s> from RobertaProcessing
+    expect(bpe.suffix).toEqual([2]); // </s>
+    const text = 'Zoë met 東京 friends.';
+    const pieces = bpe.tokenize(text);
+    expect(
+      pieces.filter((p) => p.token === 'Ã' || p.token === '«').map((p) => text.slice(p.start, p.end)),
+    ).toEqual(['ë', 'ë']);
+    // Every piece opens a word of its own: the words come out whole, spaces excluded.
+    const words = mergeEntities(
+      text,
+      pieces,
+      pieces.map(() => Float64Array.of(0, 1)),
+      ['O', 'B-W'],
+    );
+    expect(words.map((w) => w.value)).toEqual(['Zoë', 'met', '東京', 'friends', '.']);
   });
 
   it('rejects a stride that would not advance', () => {
