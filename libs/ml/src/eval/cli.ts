@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../train/paths';
 import { consoleTable } from './report';
+import { speedMarkdown } from './speed';
 import { gatePassed } from './section';
 import type { Gate, SummaryRow } from './section';
 import { EVAL_SECTIONS } from './sections';
@@ -70,6 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
       '|---|---|---|---|',
       ...gateTable.slice(1).map((r) => `| ${r.join(' | ')} |`),
       '',
+      speedMarkdown(repoRoot()),
       ...bodies,
     ].join('\n');
     const path = join(repoRoot(), 'models', 'EVAL.md');

@@ -88,33 +88,47 @@ export class TextClassifier {
     });
     const classes = this.labels.length;
     const out = new Float32Array(texts.length * classes);
-    for (let start = 0; start < texts.length; start += this.maxBatch) {
-      const chunk = texts.slice(start, start + this.maxBatch);
-      const batch = this.featurizer.batch(chunk);
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await this.session.run(
-          {
-            ids: new ort.Tensor('int32', batch.ids, [batch.rows, batch.width]),
-            mask: new ort.Tensor('float32', batch.mask, [batch.rows, batch.width]),
-          },
-          ['probs'],
-        );
-      } catch (cause) {
-        throw new MlError(
-          'ML_INFERENCE_FAILED',
-          `${this.manifest.name}: inference failed: ${(cause as Error).message}`,
-          { cause },
+    // Outer chunks bound the memory held in features for very large inputs.
+    for (let offset = 0; offset < texts.length; offset += 1024) {
+      const chunk = texts.slice(offset, offset + 1024);
+      // Texts are featurised once, sorted by length and run in groups of similar length, so a
+      // long text does not pad a whole large batch (one onnxruntime call per group of ≤ maxBatch).
+      const features = chunk.map((t) => this.featurizer.features(t));
+      const order = features
+        .map((_, i) => i)
+        .sort((a, b) => (features[a] as Int32Array).length - (features[b] as Int32Array).length);
+      const group = Math.min(this.maxBatch, chunk.length <= 64 ? chunk.length : 32);
+      for (let start = 0; start < order.length; start += group) {
+        const rowsIdx = order.slice(start, start + group);
+        const batch = HashedNgramFeaturizer.pad(rowsIdx.map((i) => features[i] as Int32Array));
+        let result: ort.InferenceSession.OnnxValueMapType;
+        try {
+          result = await this.session.run(
+            {
+              ids: new ort.Tensor('int32', batch.ids, [batch.rows, batch.width]),
+              mask: new ort.Tensor('float32', batch.mask, [batch.rows, batch.width]),
+            },
+            ['probs'],
+          );
+        } catch (cause) {
+          throw new MlError(
+            'ML_INFERENCE_FAILED',
+            `${this.manifest.name}: inference failed: ${(cause as Error).message}`,
+            { cause },
+          );
+        }
+        const probs = result['probs'];
+        if (probs === undefined || probs.data.length !== rowsIdx.length * classes) {
+          throw new MlError(
+            'ML_MODEL_CORRUPT',
+            `${this.manifest.name}: output "probs" has the wrong size for ${classes} labels`,
+          );
+        }
+        const data = probs.data as Float32Array;
+        rowsIdx.forEach((textIndex, r) =>
+          out.set(data.subarray(r * classes, (r + 1) * classes), (offset + textIndex) * classes),
         );
       }
-      const probs = result['probs'];
-      if (probs === undefined || probs.data.length !== chunk.length * classes) {
-        throw new MlError(
-          'ML_MODEL_CORRUPT',
-          `${this.manifest.name}: output "probs" has the wrong size for ${classes} labels`,
-        );
-      }
-      out.set(probs.data as Float32Array, start * classes);
     }
     return out;
   }

@@ -104,7 +104,12 @@ export class HashedNgramFeaturizer {
 
   /** Pads a batch to its longest row; empty texts get one masked padding slot. */
   batch(texts: readonly string[]): FeatureBatch {
-    const perText = texts.map((t) => this.features(t));
+    return HashedNgramFeaturizer.pad(texts.map((t) => this.features(t)));
+  }
+
+  /** Pads feature rows to the longest one (mask 0 on padding). */
+  static pad(perText: readonly Int32Array[]): FeatureBatch {
+    const texts = perText;
     const width = Math.max(1, ...perText.map((f) => f.length));
     const ids = new Int32Array(texts.length * width);
     const mask = new Float32Array(texts.length * width);

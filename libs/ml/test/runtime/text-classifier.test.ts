@@ -86,6 +86,23 @@ describe('TextClassifier', () => {
     }
   });
 
+  it('returns results in input order when texts of mixed lengths are regrouped', async () => {
+    const clf = await TextClassifier.load(dir);
+    try {
+      const texts = Array.from({ length: 150 }, (_, i) =>
+        i % 3 === 0 ? 'cat' : `the ${'big '.repeat(i % 17)}dog ${i}`,
+      );
+      const batched = await clf.classify(texts);
+      const single = await Promise.all(texts.map(async (t) => (await clf.classify([t]))[0]!));
+      batched.forEach((p, i) => {
+        expect(p.label).toBe(single[i]!.label);
+        expect(p.score).toBeCloseTo(single[i]!.score, 5);
+      });
+    } finally {
+      await clf.close();
+    }
+  });
+
   it('rejects non-string input with ML_BAD_INPUT', async () => {
     const clf = await TextClassifier.load(dir);
     try {
