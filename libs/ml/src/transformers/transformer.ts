@@ -52,6 +52,15 @@ export class HfTransformer {
     defaultOutputs: readonly string[],
     options: HfModelOptions = {},
   ): Promise<HfTransformer> {
+    for (const [name, v] of [
+      ['maxLength', options.maxLength],
+      ['maxBatch', options.maxBatch],
+    ] as const)
+      if (v !== undefined && (!Number.isInteger(v) || v < 1))
+        throw new MlError(
+          'ML_BAD_INPUT',
+          `${dir}: option ${name} must be a positive integer, got ${String(v)}`,
+        );
     const files = await readHfModelDir(dir);
     const tokenizer = HfTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig);
     const limits = [

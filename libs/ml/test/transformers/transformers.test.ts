@@ -12,6 +12,9 @@ import {
   detectModelKind,
   loadTextClassifier,
   loadTextEmbedder,
+  loadEntityTagger,
+  inferTask,
+  parseHfConfig,
   mergeEntities,
   tinyBertForward,
   tinyBertWeights,
@@ -438,6 +441,33 @@ describe('model directories', () => {
           message: expect.stringContaining('cuda'),
         }),
     );
+  });
+
+  it('rejects options that would hang or leave no room', async () => {
+    await expect(HfTokenClassifier.load(dirs.token, { maxBatch: 0 })).rejects.toMatchObject({
+      code: 'ML_BAD_INPUT',
+    });
+    await expect(HfTokenClassifier.load(dirs.token, { maxLength: 2 })).rejects.toMatchObject({
+      code: 'ML_BAD_INPUT',
+    });
+    await expect(HfTokenClassifier.load(dirs.token, { stride: 20 })).rejects.toMatchObject({
+      code: 'ML_BAD_INPUT',
+    });
+  });
+
+  it('loads an entity tagger of either kind and infers the task from architectures', async () => {
+    const hf = await loadEntityTagger(dirs.token);
+    const inHouse = await loadEntityTagger(join(__dirname, '../../../../models/pii-ner'));
+    const text = 'John Smith visited London.';
+    const [hfSpans] = await hf.predictBatch([text]);
+    expect(hfSpans?.map((s) => text.slice(s.start, s.end))).toEqual(['John Smith', 'London']);
+    const [ihSpans] = await inHouse.predictBatch([text]);
+    for (const s of ihSpans ?? []) expect(s.end).toBeGreaterThan(s.start);
+    await Promise.all([hf.close(), inHouse.close()]);
+    const config = (t: string) => parseHfConfig({ architectures: [t] }, 'config.json');
+    expect(inferTask(config('BertForTokenClassification'))).toBe('token-classification');
+    expect(inferTask(config('ModernBertForSequenceClassification'))).toBe('sequence-classification');
+    expect(inferTask(config('BertModel'))).toBe('embedding');
   });
 
   it('rejects an unavailable execution provider clearly', async () => {
