@@ -5,19 +5,29 @@
  *   demo-upstream [--host H] [--port N]                      a demo OpenAI-compatible model server
  *   config validate FILE                                     check a config, list every problem
  *   classify --input FILE|- [--output FILE] [--config FILE]  JSON lines in, signals out
+ *   similarity --input pairs.jsonl                           cache similarity + verification per pair
+ *   select-tools --tools tools.json --input queries.jsonl    tool selection per query
  * Single services run from their own packages (`node services/<name>/dist/main.js`).
  */
 import { parseArgs } from 'node:util';
 import { classifyCommand } from './commands/classify';
 import { validateConfig } from './commands/config-validate';
 import { demoUpstream, serve } from './commands/serve';
+import { selectToolsCommand, similarityCommand } from './commands/similarity';
 
 const USAGE = `usage:
   semantic-router serve [--config FILE] [--demo-upstream] [--demo-port N]
   semantic-router demo-upstream [--host H] [--port N]
   semantic-router config validate FILE
   semantic-router classify --input FILE|- [--output FILE] [--config FILE] [--batch N]
+  semantic-router similarity --input FILE|- [--output FILE] [--config FILE]
+  semantic-router select-tools --tools tools.json --input FILE|- [--top-k N] [--threshold X] [--output FILE]
 `;
+
+function usageError(message: string): number {
+  process.stderr.write(`${message}\n${USAGE}`);
+  return 2;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -54,6 +64,41 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'validate' || !rest[1]) break;
       return validateConfig(rest[1], process.stdout, process.stderr);
     }
+    case 'similarity': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          input: { type: 'string' },
+          output: { type: 'string' },
+          config: { type: 'string', default: defaultConfig },
+        },
+      });
+      if (!values.input) return usageError('similarity: --input FILE (or - for stdin) is required');
+      return similarityCommand({ config: values.config, input: values.input, output: values.output });
+    }
+    case 'select-tools': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          tools: { type: 'string' },
+          input: { type: 'string' },
+          output: { type: 'string' },
+          config: { type: 'string', default: defaultConfig },
+          'top-k': { type: 'string' },
+          threshold: { type: 'string' },
+        },
+      });
+      if (!values.tools || !values.input)
+        return usageError('select-tools: --tools FILE and --input FILE (or -) are required');
+      return selectToolsCommand({
+        config: values.config,
+        tools: values.tools,
+        input: values.input,
+        output: values.output,
+        topK: values['top-k'] === undefined ? undefined : Number(values['top-k']),
+        threshold: values.threshold === undefined ? undefined : Number(values.threshold),
+      });
+    }
     case 'classify': {
       const { values } = parseArgs({
         args: rest,
@@ -64,10 +109,7 @@ async function main(argv: string[]): Promise<number> {
           batch: { type: 'string', default: '32' },
         },
       });
-      if (!values.input) {
-        process.stderr.write('classify: --input FILE (or - for stdin) is required\n');
-        return 2;
-      }
+      if (!values.input) return usageError('classify: --input FILE (or - for stdin) is required');
       return classifyCommand({
         config: values.config,
         input: values.input,

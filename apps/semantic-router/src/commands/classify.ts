@@ -84,7 +84,13 @@ export async function classifyCommand(args: ClassifyArgs): Promise<number> {
               }
             : null,
           pii: r.pii
-            ? r.pii.spans.map((s) => ({ type: s.type, start: s.start, end: s.end, score: round(s.score) }))
+            ? r.pii.spans.map((s) => ({
+                type: s.type,
+                start: s.start,
+                end: s.end,
+                value: b.text.slice(s.start, s.end),
+                score: round(s.score),
+              }))
             : null,
           ...(r.errors ? { errors: r.errors } : {}),
         })}\n`,
@@ -98,6 +104,7 @@ export async function classifyCommand(args: ClassifyArgs): Promise<number> {
     if (line.trim() === '') continue;
     const error = lineError(line);
     if (typeof error === 'string') {
+      await flush(); // keep output lines in input order
       failures++;
       out.write(`${JSON.stringify({ line: lineNo, error })}\n`);
       continue;

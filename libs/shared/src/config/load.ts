@@ -53,6 +53,30 @@ function ensure(root: RawNode, ...keys: string[]): RawNode {
   return node;
 }
 
+/** The raw document with the list/record fields crossCheck reads made safe to read. */
+function lenient(raw: RawNode): RouterConfig {
+  const arr = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
+  const obj = (v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RawNode) : {};
+  const defaults = ConfigSchema.shape;
+  return {
+    ...raw,
+    models: arr(raw.models).map((m) => ({ ...m, name: String((m as RawNode).name ?? '') })),
+    categories: arr(raw.categories).map((c) => ({
+      ...c,
+      modelScores: arr((c as RawNode).modelScores),
+      examples: Array.isArray((c as RawNode).examples) ? (c as RawNode).examples : [],
+      keywords: Array.isArray((c as RawNode).keywords) ? (c as RawNode).keywords : [],
+    })),
+    autoModelNames: Array.isArray(raw.autoModelNames)
+      ? raw.autoModelNames
+      : defaults.autoModelNames.parse(undefined),
+    reasoningFamilies: { ...defaults.reasoningFamilies.parse(undefined), ...obj(raw.reasoningFamilies) },
+    auth: { required: obj(raw.auth).required === true, apiKeys: arr(obj(raw.auth).apiKeys) },
+    defaultModel: typeof raw.defaultModel === 'string' ? raw.defaultModel : '',
+  } as unknown as RouterConfig;
+}
+
 /** Cross-field rules zod's per-field schema cannot express. */
 function crossCheck(config: RouterConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -138,7 +162,11 @@ export function parseConfig(
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(source, issuesToProblems(parsed.error.issues));
+    // Report the cross-field problems too (one error lists everything), as far as the raw shape allows.
+    const problems = issuesToProblems(parsed.error.issues);
+    const seen = new Set(problems.map((p) => p.path));
+    for (const p of crossCheck(lenient(raw as RawNode))) if (!seen.has(p.path)) problems.push(p);
+    throw new ConfigError(source, problems);
   }
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new ConfigError(source, problems);
