@@ -132,6 +132,7 @@ export {
   loadTextClassifier,
   loadTextEmbedder,
   loadEntityTagger,
+  loadHfModel,
 } from './transformers';
 export type {
   TokenPiece,
@@ -148,6 +149,7 @@ export type {
   TextEmbedderLike,
   EntitySpanLike,
   EntityTaggerLike,
+  LoadedHfModel,
 } from './transformers';
 export { writeTinyBert, tinyBertWeights, buildTinyBertOnnx, tinyBertForward } from './transformers';
 export type { TinyBertOptions, TinyBertTask, TinyBertWeights } from './transformers';

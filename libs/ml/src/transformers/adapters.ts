@@ -3,7 +3,8 @@ import { SentenceEncoder } from '../encoder/sentence-encoder';
 import { TextClassifier } from '../runtime/text-classifier';
 import type { Prediction } from '../runtime/text-classifier';
 import type { HfModelOptions } from './transformer';
-import { detectModelKind } from './model-dir';
+import { detectModelKind, inferTask, readHfModelDir } from './model-dir';
+import type { HfTask } from './model-dir';
 import { HfSequenceClassifier } from './sequence-classifier';
 import type { HfSequenceClassifierOptions } from './sequence-classifier';
 import { HfSentenceEmbedder } from './sentence-embedder';
@@ -57,4 +58,22 @@ export async function loadEntityTagger(dir: string, options: HfModelOptions = {}
   return detectModelKind(dir) === 'in-house'
     ? PiiEntityModel.load(dir)
     : HfTokenClassifier.load(dir, options);
+}
+
+/** A Hugging Face export loaded for the task its `config.json` names (`architectures`). */
+export type LoadedHfModel =
+  | { readonly task: 'sequence-classification'; readonly model: HfSequenceClassifier }
+  | { readonly task: 'token-classification'; readonly model: HfTokenClassifier }
+  | { readonly task: 'embedding'; readonly model: HfSentenceEmbedder };
+
+/** Loads an export as the task its config declares (or `task` when given). */
+export async function loadHfModel(
+  dir: string,
+  options: HfSequenceClassifierOptions & { readonly task?: HfTask } = {},
+): Promise<LoadedHfModel> {
+  const task = options.task ?? inferTask((await readHfModelDir(dir)).config);
+  if (task === 'sequence-classification')
+    return { task, model: await HfSequenceClassifier.load(dir, options) };
+  if (task === 'token-classification') return { task, model: await HfTokenClassifier.load(dir, options) };
+  return { task, model: await HfSentenceEmbedder.load(dir, options) };
 }

@@ -9,8 +9,14 @@ export type { HfSequenceClassifierOptions } from './sequence-classifier';
 export { HfTokenClassifier, mergeEntities } from './token-classifier';
 export type { HfEntitySpan } from './token-classifier';
 export { HfSentenceEmbedder } from './sentence-embedder';
-export { loadTextClassifier, loadTextEmbedder, loadEntityTagger } from './adapters';
-export type { TextClassifierLike, TextEmbedderLike, EntitySpanLike, EntityTaggerLike } from './adapters';
+export { loadTextClassifier, loadTextEmbedder, loadEntityTagger, loadHfModel } from './adapters';
+export type {
+  TextClassifierLike,
+  TextEmbedderLike,
+  EntitySpanLike,
+  EntityTaggerLike,
+  LoadedHfModel,
+} from './adapters';
 export {
   writeTinyBert,
   tinyBertWeights,

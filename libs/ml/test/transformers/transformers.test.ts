@@ -13,6 +13,7 @@ import {
   loadTextClassifier,
   loadTextEmbedder,
   loadEntityTagger,
+  loadHfModel,
   inferTask,
   parseHfConfig,
   mergeEntities,
@@ -468,6 +469,17 @@ describe('model directories', () => {
     expect(inferTask(config('BertForTokenClassification'))).toBe('token-classification');
     expect(inferTask(config('ModernBertForSequenceClassification'))).toBe('sequence-classification');
     expect(inferTask(config('BertModel'))).toBe('embedding');
+    const loaded = await Promise.all([
+      loadHfModel(dirs.sequence),
+      loadHfModel(dirs.token),
+      loadHfModel(dirs.embedding),
+    ]);
+    expect(loaded.map((l) => l.task)).toEqual([
+      'sequence-classification',
+      'token-classification',
+      'embedding',
+    ]);
+    await Promise.all(loaded.map((l) => l.model.close()));
   });
 
   it('rejects an unavailable execution provider clearly', async () => {
