@@ -5,12 +5,14 @@ import { runClassifyBench } from './classify';
 import { runClassifyRoundtripBench } from './classify-roundtrip';
 import { runEncoderBench } from './encoder';
 import { runExtProcBench } from './extproc';
+import { runGatewayBench } from './gateway';
 import { runGuardBench } from './guard';
 import { runTransformersBench } from './transformers';
 
 const BENCHES: Readonly<Record<string, (args: readonly string[]) => Promise<void>>> = {
   classify: runClassifyBench,
   cache: runCacheCli,
+  gateway: runGatewayBench,
   guard: runGuardBench,
   'classify-roundtrip': runClassifyRoundtripBench,
   encoder: runEncoderBench,

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench -- gateway [--rate 500] [--seconds 6]`: the latency the router adds over calling
+ * the upstream directly, at a fixed, evenly paced request rate (each request starts at its slot,
+ * not in per-second bursts). Every configuration runs in the same process run against the same
+ * upstream stub, so the ratios are comparable even on a loaded machine:
+ *   direct        the upstream stub itself
+ *   passthrough   embedded router, explicit model, no guards/classify/cache (pure proxy path)
+ *   embedded      embedded router, model "auto": guards + classify + cache lookup, real models
+ *   distributed   the four services as separate processes over a real nats-server, model "auto"
+ *   portkey       @portkey-ai/gateway 1.15 proxying to the same stub (the peer gateway)
+ * Prompts are unique per request so the cache never answers (a hit would skip the upstream).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { startEmbedded, type EmbeddedRouter } from 'semantic-router';
+import { startUpstreamStub } from '@sr/extproc-gateway/testing';
+import { runChildService, startNatsServer, type ChildService } from '@sr/shared/testing';
+
+const ROOT = join(__dirname, '../..');
+
+interface RunResult {
+  name: string;
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const TOPICS = [
+  'Explain the derivative of x^%d with respect to x.',
+  'Write a Python function that returns the %dth Fibonacci number.',
+  'Summarise the causes of the war of %d in two sentences.',
+  'What are %d good habits for better sleep?',
+];
+
+function body(model: string, i: number): string {
+  const text = TOPICS[i % TOPICS.length]!.replace('%d', String(1000 + i));
+  return JSON.stringify({ model, messages: [{ role: 'user', content: text }], max_tokens: 16 });
+}
+
+/** Sends `rate` requests per second for `seconds`, each at its own evenly spaced slot. */
+async function paced(
+  name: string,
+  url: string,
+  model: string,
+  rate: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<RunResult> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now() + 50;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const at = start + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      (async () => {
+        const t0 = performance.now();
+        try {
+          const res = await request(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: body(model, i),
+          });
+          await res.body.text();
+          if (res.statusCode !== 200) errors++;
+          else latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  latencies.sort((a, b) => a - b);
+  const result = {
+    name,
+    requests: total,
+    errors,
+    p50Ms: round(quantile(latencies, 0.5)),
+    p99Ms: round(quantile(latencies, 0.99)),
+    meanMs: round(latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length)),
+  };
+  process.stdout.write(
+    `${name.padEnd(12)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${errors}/${total}\n`,
+  );
+  return result;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function writeConfig(dir: string, name: string, upstreamUrl: string, extra: string): string {
+  const file = join(dir, `${name}.yaml`);
+  const base = readFileSync(join(ROOT, 'config/config.yaml'), 'utf8').replaceAll(
+    'http://127.0.0.1:8000/v1',
+    upstreamUrl,
+  );
+  writeFileSync(file, `${base}\n${extra}\n`);
+  return file;
+}
+
+export async function runGatewayBench(args: readonly string[]): Promise<void> {
+  const arg = (flag: string, fallback: number) => {
+    const i = args.indexOf(flag);
+    return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+  };
+  const rate = arg('--rate', 500);
+  const seconds = arg('--seconds', 6);
+  const upstream = await startUpstreamStub({ name: 'bench-stub' });
+  const dir = mkdtempSync(join(tmpdir(), 'sr-bench-gw-'));
+  const results: RunResult[] = [];
+  process.stdout.write(`gateway overhead at ${rate} req/s evenly paced, ${seconds} s per configuration\n`);
+
+  // Warm-up of the stub and the client.
+  await paced('warmup', `${upstream.url}/chat/completions`, 'general-7b', rate, 1);
+  results.push(await paced('direct', `${upstream.url}/chat/completions`, 'general-7b', rate, seconds));
+
+  // Per-request logs would be part of what is measured: errors only (env override of the config).
+  process.env.SR_LOG_LEVEL = 'error';
+  const full = writeConfig(dir, 'full', upstream.url, '');
+  const router: EmbeddedRouter = await startEmbedded({
+    configFile: full,
+    baseDir: ROOT,
+    ports: { http: 0, grpc: 0, metrics: 0 },
+  });
+  const url = `http://127.0.0.1:${router.httpPort}/v1/chat/completions`;
+  await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
+  results.push(await paced('embedded', url, 'auto', rate, seconds));
+  results.push(await paced('passthrough', url, 'general-7b', rate, seconds, { 'cache-control': 'no-store' }));
+  await router.shutdown();
+
+  // Distributed: each service its own process over NATS.
+  const nats = await startNatsServer();
+  const httpPort = await freePort();
+  const dconf = writeConfig(
+    dir,
+    'distributed',
+    upstream.url,
+    `bus: { mode: nats, nats: { url: "${nats.url}" } }`,
+  );
+  // The base config has `bus: { mode: embedded }`; drop it so the appended NATS block is the only one.
+  writeFileSync(dconf, readFileSync(dconf, 'utf8').replace(/^bus:\n {2}mode: embedded.*$/m, ''));
+  const children: ChildService[] = [];
+  try {
+    for (const svc of ['guard-worker', 'classifier-worker', 'cache-service', 'extproc-gateway']) {
+      children.push(
+        await runChildService({
+          script: join(ROOT, 'services', svc, 'dist', 'main.js'),
+          args: ['--config', dconf],
+          env: {
+            SR_METRICS_PORT: '0',
+            SR_HTTP_PORT: String(httpPort),
+            SR_GRPC_PORT: '0',
+            SR_LOG_LEVEL: 'error',
+          },
+          readyLine: /\bready\b/,
+          timeoutMs: 120_000,
+        }),
+      );
+    }
+    const durl = `http://127.0.0.1:${httpPort}/v1/chat/completions`;
+    await paced('warmup', durl, 'auto', Math.min(rate, 200), 1);
+    results.push(await paced('distributed', durl, 'auto', rate, seconds));
+  } catch (err) {
+    process.stdout.write(`distributed: not measured (${(err as Error).message.split('\n')[0]})\n`);
+  } finally {
+    await Promise.all(children.map((c) => c.stop('SIGTERM')));
+    await nats.stop();
+  }
+
+  // Peer gateway: Portkey proxying to the same stub.
+  const portkey = await startPortkey();
+  if (portkey) {
+    try {
+      const headers = {
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': upstream.url,
+        authorization: 'Bearer dummy',
+      };
+      await paced('warmup', portkey.url, 'general-7b', Math.min(rate, 200), 1, headers);
+      results.push(await paced('portkey', portkey.url, 'general-7b', rate, seconds, headers));
+    } finally {
+      portkey.child.kill('SIGTERM');
+    }
+  } else {
+    process.stdout.write('portkey: not measured (@portkey-ai/gateway not installed)\n');
+  }
+  await upstream.close();
+
+  const direct = results.find((r) => r.name === 'direct')!;
+  const added = Object.fromEntries(
+    results
+      .filter((r) => r.name !== 'direct')
+      .map((r) => [r.name, { p50Ms: round(r.p50Ms - direct.p50Ms), p99Ms: round(r.p99Ms - direct.p99Ms) }]),
+  );
+  process.stdout.write(`added over direct: ${JSON.stringify(added)}\n`);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const out = join(ROOT, 'bench/results', `gateway-${new Date().toISOString().slice(0, 10)}.json`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ rate, seconds, when: new Date().toISOString(), results, addedOverDirect: added }, null, 2)}\n`,
+  );
+  process.stdout.write(`saved ${out}\n`);
+}
+
+async function startPortkey(): Promise<{ url: string; child: ChildProcess } | undefined> {
+  let script: string;
+  try {
+    script = require.resolve('@portkey-ai/gateway/build/start-server.js');
+  } catch {
+    return undefined;
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [script, `--port=${port}`, '--headless'], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await request(`http://127.0.0.1:${port}/`, { method: 'GET' });
+      await res.body.text();
+      return { url: `http://127.0.0.1:${port}/v1/chat/completions`, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  child.kill('SIGKILL');
+  return undefined;
+}
