@@ -1,4 +1,12 @@
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, symlinkSync, renameSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  readFileSync,
+  readdirSync,
+  mkdirSync,
+  symlinkSync,
+  renameSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore, configKeyPaths, loadConfigFile, parseConfig, type ConfigError } from '../src';
@@ -164,5 +172,28 @@ describe('docs/configuration.md', () => {
     const doc = readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8');
     const missing = configKeyPaths().filter((key) => !doc.includes(`\`${key}\``));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('docs/metrics.md', () => {
+  it('documents every metric the services register', () => {
+    const root = join(__dirname, '../../..');
+    const doc = readFileSync(join(root, 'docs/metrics.md'), 'utf8');
+    const list = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? list(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const names = new Set(
+      [
+        'libs/shared/src',
+        ...['extproc-gateway', 'guard-worker', 'classifier-worker', 'cache-service'].map(
+          (s) => `services/${s}/src`,
+        ),
+      ]
+        .flatMap((d) => list(join(root, d)))
+        .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'(sr_[a-z0-9_]+)'/g)].map((m) => m[1]!)),
+    );
+    expect(names.size).toBeGreaterThan(20);
+    expect([...names].filter((n) => !doc.includes(`\`${n}\``))).toEqual([]);
   });
 });
