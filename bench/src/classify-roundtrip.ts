@@ -200,7 +200,7 @@ export async function runClassifyRoundtripBench(args: readonly string[]): Promis
       throughput64InFlight: throughput,
       targets: { p50Ms: 1, p99Ms: 5 },
     };
-    const file = saveResult('classify-roundtrip', result);
+    const file = saveResult(`classify-roundtrip-${rate}rps`, result);
     console.log(JSON.stringify(result, null, 2));
     console.log(`saved ${file}`);
   } finally {

@@ -4,7 +4,8 @@
  * p99 ≤ 5 ms), the same for a 2,000-word pasted document, and the throughput ceiling with 64
  * requests in flight. Baseline: the echo worker (transport + validation, no model) in the same run.
  *
- * `npm run bench -- guard [--rate 500] [--seconds 10]`; results in bench/results/guard.json.
+ * `npm run bench -- guard [--rate 500] [--seconds 10] [--doc-rate 20]`; results in
+ * bench/results/guard-<rate>rps.json.
  */
 import { call, guardCheck, NatsBus } from '@sr/shared';
 import { startNatsServer, type ChildService } from '@sr/shared/testing';
@@ -47,7 +48,7 @@ export async function runGuardBench(args: readonly string[]): Promise<void> {
     };
     const sendDoc = () => call(bus, guardCheck, docRequest, { timeoutMs: 5000 });
     for (let i = 0; i < 50; i++) await sendDoc();
-    const docRate = Math.max(1, Math.round(rate / 5));
+    const docRate = arg(args, 'doc-rate', 20);
     const pacedDoc = await pacedLoad(sendDoc, { rate: docRate, seconds: Math.min(seconds, 5) });
 
     const result = {
@@ -64,7 +65,7 @@ export async function runGuardBench(args: readonly string[]): Promise<void> {
       document2000Words: { words: doc.split(/\s+/).length, ...pacedDoc },
       targets: { p50Ms: 1, p99Ms: 5 },
     };
-    const file = saveResult('guard', result);
+    const file = saveResult(`guard-${rate}rps`, result);
     console.log(JSON.stringify(result, null, 2));
     console.log(`saved ${file}`);
   } finally {
