@@ -29,7 +29,7 @@ export const domainSpec: BagTaskSpec = {
     maxFeatures: 1024,
     seed: 17,
   },
-  hyper: { dim: 40, epochs: 12, lr: 0.4, labelSmoothing: 0.1, idf: true, storage: 'int8', balanceClasses: true },
+  hyper: { dim: 40, epochs: 15, lr: 0.5, labelSmoothing: 0.15, idf: true, storage: 'int8', balanceClasses: true },
   split: DOMAIN_SPLIT,
   seed: 42,
   load() {
