@@ -10,7 +10,7 @@ export interface WindowOptions {
  * How a text is cut for scoring: whole when it has at most `wholeTextWords` words, otherwise in
  * overlapping windows of each scale, so a long document has no blind spot.
  *
- * Why these numbers (measured with the shipped jailbreak model): windows cut from long benign
+ * Why these numbers (measured with an interim jailbreak model): windows cut from long benign
  * prompts that are themselves instructions to an assistant ("reply only with the list, nothing
  * else") look like injections out of context. On the 517 awesome-chatgpt-prompts longer than 200
  * words, windows flagged 83 with 128-word windows and 65 with 256-word ones, while an injection
