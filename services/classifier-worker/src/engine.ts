@@ -1,6 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
-import { SentenceEncoder, TextClassifier, ToolRanker, type Prediction, type TextEmbedder } from '@sr/ml';
+import {
+  loadTextClassifier,
+  SentenceEncoder,
+  ToolRanker,
+  type Prediction,
+  type TextClassifierLike,
+  type TextEmbedder,
+} from '@sr/ml';
 import {
   MicroBatcher,
   type ClassifyReply,
@@ -44,8 +51,8 @@ export class ClassifierEngine {
   private constructor(
     private config: RouterConfig,
     private readonly models: {
-      domain?: TextClassifier;
-      intent?: TextClassifier;
+      domain?: TextClassifierLike;
+      intent?: TextClassifierLike;
       encoder?: SentenceEncoder;
     },
     private readonly batchers: {
@@ -72,8 +79,9 @@ export class ClassifierEngine {
     const batching = options.batching ?? { maxBatch: 64, maxWaitMs: 0 };
     const c = config.classifiers;
     const loads = await Promise.allSettled([
-      c.domain.enabled ? TextClassifier.load(at(c.domain.modelDir), providers) : undefined,
-      c.intent.enabled ? TextClassifier.load(at(c.intent.modelDir), providers) : undefined,
+      // Either kind of model directory: an in-house model or a Hugging Face export.
+      c.domain.enabled ? loadTextClassifier(at(c.domain.modelDir), providers) : undefined,
+      c.intent.enabled ? loadTextClassifier(at(c.intent.modelDir), providers) : undefined,
       SentenceEncoder.load(at(c.encoderDir), providers),
     ] as const);
     const failed = loads.find((l) => l.status === 'rejected');
