@@ -151,4 +151,44 @@ describe('embedded mode', () => {
     const sent = upstream.requests.at(-1)!.headers['traceparent'];
     expect(sent).toBe(`00-${clientTrace}-${upstreamSpan!.spanContext().spanId}-01`);
   });
+
+  it('shows every kind of request on /metrics with sensible values', async () => {
+    // Earlier tests sent routed, streamed and blocked requests; add a cache hit (the same question twice).
+    const question = {
+      model: 'auto',
+      messages: [{ role: 'user' as const, content: 'How many moons does Mars have?' }],
+    };
+    await client.chat.completions.create(question);
+    await new Promise((r) => setTimeout(r, 200)); // the store happens after the answer
+    const hit = await client.chat.completions.create(question).withResponse();
+    expect(hit.response.headers.get('x-semantic-router-cache')).toBe('hit');
+    const text = await (await fetch(`http://127.0.0.1:${router.metricsPort}/metrics`)).text();
+    const value = (re: RegExp) =>
+      [...text.matchAll(new RegExp(`^${re.source}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    const sumWhere = (name: string, label: string) =>
+      [...text.matchAll(new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} ([0-9.e+-]+)$`, 'gm'))].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    expect(sumWhere('sr_gateway_requests_total', 'decision="routed"')).toBeGreaterThanOrEqual(4);
+    expect(sumWhere('sr_gateway_requests_total', 'decision="blocked"')).toBeGreaterThanOrEqual(1);
+    expect(sumWhere('sr_gateway_requests_total', 'decision="cache_hit"')).toBeGreaterThanOrEqual(1);
+    expect(sumWhere('sr_gateway_blocks_total', 'reason="jailbreak"')).toBeGreaterThanOrEqual(1);
+    expect(sumWhere('sr_gateway_stage_duration_seconds_count', 'stage="guard"')).toBeGreaterThanOrEqual(5);
+    expect(sumWhere('sr_gateway_stage_duration_seconds_count', 'stage="classify"')).toBeGreaterThanOrEqual(5);
+    expect(sumWhere('sr_gateway_tokens_total', 'kind="completion"')).toBeGreaterThan(0);
+    expect(value(/sr_gateway_cost_total/)).toBeGreaterThan(0);
+    expect(value(/sr_gateway_ttft_seconds_count/)).toBeGreaterThanOrEqual(4);
+    expect(value(/sr_guard_requests_total/)).toBeGreaterThanOrEqual(5);
+    expect(value(/sr_classifier_requests_total/)).toBeGreaterThanOrEqual(5);
+    expect(
+      sumWhere('sr_cache_hits_total', 'kind="exact"') + sumWhere('sr_cache_hits_total', 'kind="semantic"'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sumWhere('sr_bus_requests_total', 'outcome="ok"')).toBeGreaterThanOrEqual(10);
+    // Bounded labels: no prompt text anywhere in the exposition.
+    expect(text).not.toContain('Mars');
+  });
 });
