@@ -23,7 +23,7 @@ export const domainSpec: BagTaskSpec = {
   featurizer: {
     type: 'hashed-ngrams',
     buckets: 1 << 18,
-    wordNgrams: 2,
+    wordNgrams: 3,
     charMin: 3,
     charMax: 5,
     maxFeatures: 1024,
