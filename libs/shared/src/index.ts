@@ -94,4 +94,5 @@ export {
 } from './telemetry/metrics';
 export { startTracing, type Tracing, type TracingOptions } from './telemetry/tracing';
 export { ServiceHost, handleHealth, type ServiceHostOptions } from './service-host';
+export { runServiceProcess, configPathFrom, type RunnableService, type ServiceDeps } from './service-main';
 export { MicroBatcher } from './util/micro-batcher';
