@@ -74,7 +74,15 @@ export {
   tokenPrf,
   formatPrfTable,
 } from './pii';
-export type { EntitySpan, LabelledSpan, PiiExample, PiiSplitMode, Prf, PrfByType, PiiModelConfig } from './pii';
+export type {
+  EntitySpan,
+  LabelledSpan,
+  PiiExample,
+  PiiSplitMode,
+  Prf,
+  PrfByType,
+  PiiModelConfig,
+} from './pii';
 
 // Sentence encoder and the pair verifier used by the semantic cache
 export { SentenceEncoder } from './encoder/sentence-encoder';
@@ -82,7 +90,13 @@ export type { SentenceEncoderOptions, EncoderThresholds } from './encoder/senten
 export { verifySimilarPair } from './similarity/verify';
 export type { VerifyResult, VerifyReason, VerifyOptions } from './similarity/verify';
 export { EmbeddingCategoryMatcher } from './encoder/category-matcher';
-export type { TextEmbedder, CategoryDefinition, CategoryMatch, CategoryMatcherOptions, CategoryScoring } from './encoder/category-matcher';
+export type {
+  TextEmbedder,
+  CategoryDefinition,
+  CategoryMatch,
+  CategoryMatcherOptions,
+  CategoryScoring,
+} from './encoder/category-matcher';
 export { ToolRanker } from './tool-ranking/tool-ranker';
 export type { RankedTool, ToolSelection, ToolRankerOptions } from './tool-ranking/tool-ranker';
 export { toolText, splitIdentifier } from './tool-ranking/tool-text';

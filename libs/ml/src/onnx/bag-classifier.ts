@@ -106,7 +106,10 @@ export function buildBagClassifier(
     // (the trainer already rounds them to this grid, see idfWeights).
     const maxW = weights.rowWeights.reduce((a, b) => Math.max(a, b), 0) || 1;
     const codes = Uint8Array.from(weights.rowWeights, (w) => Math.round((w / maxW) * 255));
-    const rowWeight = g.mul(g.cast(g.gather(g.initializer('row_weight_q', codes, [rows]), ids), 'float32'), g.scalar(maxW / 255));
+    const rowWeight = g.mul(
+      g.cast(g.gather(g.initializer('row_weight_q', codes, [rows]), ids), 'float32'),
+      g.scalar(maxW / 255),
+    );
     pool = g.mul(mask, rowWeight);
   }
   const pooled = g.maskedPool(emb, pool, true, weights.rowWeights === undefined ? 1 : 1e-6);

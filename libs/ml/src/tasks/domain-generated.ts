@@ -751,7 +751,8 @@ export function everydayQuestions(seed: number): LabeledText[] {
   for (const [label, questions] of Object.entries(EVERYDAY_QUESTIONS)) {
     for (const q of questions) {
       const asked = `${q.charAt(0).toUpperCase()}${q.slice(1)}?`;
-      for (const text of [q, asked, rng.pick(WRAPPERS).replace('{q}', asked)]) out.push({ text, label, source: 'everyday-handwritten', trainOnly: true });
+      for (const text of [q, asked, rng.pick(WRAPPERS).replace('{q}', asked)])
+        out.push({ text, label, source: 'everyday-handwritten', trainOnly: true });
     }
   }
   return out;

@@ -29,7 +29,15 @@ export const domainSpec: BagTaskSpec = {
     maxFeatures: 1024,
     seed: 17,
   },
-  hyper: { dim: 40, epochs: 15, lr: 0.5, labelSmoothing: 0.15, idf: true, storage: 'int8', balanceClasses: true },
+  hyper: {
+    dim: 40,
+    epochs: 15,
+    lr: 0.5,
+    labelSmoothing: 0.15,
+    idf: true,
+    storage: 'int8',
+    balanceClasses: true,
+  },
   split: DOMAIN_SPLIT,
   seed: 42,
   load() {
@@ -45,7 +53,8 @@ export const domainSpec: BagTaskSpec = {
     const exam = base.filter((i) => i.source === 'mmlu_pro' || i.source === 'mmlu');
     const items = [
       ...base,
-      ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 14)), ...(env('SR_DOMAIN_EVERYDAY', 1) ? everydayQuestions(13) : []),
+      ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 14)),
+      ...(env('SR_DOMAIN_EVERYDAY', 1) ? everydayQuestions(13) : []),
       ...wrapQuestions(exam, 11, env('SR_DOMAIN_WRAP', 0.3)),
     ];
     const count = (s: string): number => items.filter((i) => i.source === s).length;

@@ -175,7 +175,8 @@ export function idfWeights(docs: readonly Int32Array[], rows: number): Float32Ar
     if ((df[r] as number) > 0) out[r] = Math.log((n + 1) / ((df[r] as number) + 1)) + 1;
   // Round to the 8-bit grid the ONNX export stores (max/255 steps), so training sees what inference uses.
   const max = out.reduce((a, b) => Math.max(a, b), 0) || 1;
-  for (let r = 0; r < rows; r++) out[r] = Math.fround((Math.round(((out[r] as number) / max) * 255) * max) / 255);
+  for (let r = 0; r < rows; r++)
+    out[r] = Math.fround((Math.round(((out[r] as number) / max) * 255) * max) / 255);
   return out;
 }
 

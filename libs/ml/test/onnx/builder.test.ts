@@ -81,7 +81,9 @@ describe('GraphBuilder', () => {
 
 describe('bag classifier storage', () => {
   it('encodes float16 bit patterns', () => {
-    expect(Array.from(toFloat16Bits(Float32Array.from([1, 0.5, -2, 0.1, 0, 65504])))).toEqual([0x3c00, 0x3800, 0xc000, 0x2e66, 0, 0x7bff]);
+    expect(Array.from(toFloat16Bits(Float32Array.from([1, 0.5, -2, 0.1, 0, 65504])))).toEqual([
+      0x3c00, 0x3800, 0xc000, 0x2e66, 0, 0x7bff,
+    ]);
   });
 
   it('weighted (IDF) pooling in ONNX matches the trainer maths', async () => {
@@ -91,7 +93,15 @@ describe('bag classifier storage', () => {
     const embeddings = Float32Array.from({ length: rows * dim }, (_, i) => Math.sin(i));
     const docs = [Int32Array.from([1, 2, 3]), Int32Array.from([1, 5]), Int32Array.from([1, 7, 7])];
     const rowWeights = idfWeights(docs, rows);
-    const w = { embeddings, rows, dim, weight: Float32Array.from({ length: dim * classes }, (_, i) => Math.cos(i)), bias: Float32Array.from([0, 0.1]), classes, rowWeights };
+    const w = {
+      embeddings,
+      rows,
+      dim,
+      weight: Float32Array.from({ length: dim * classes }, (_, i) => Math.cos(i)),
+      bias: Float32Array.from([0, 0.1]),
+      classes,
+      rowWeights,
+    };
     const ids = Int32Array.from([1, 2, 7, 9]); // 9 was never seen: weight 0, ignored
     const out = await run(buildBagClassifier(w, { name: 'idf' }).toBytes(), {
       ids: new ort.Tensor('int32', ids, [1, 4]),
