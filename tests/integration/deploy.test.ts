@@ -59,6 +59,24 @@ describe('docker compose', () => {
     },
   );
 
+  it('health-checks each router service on the readiness endpoint of the configured metrics port', () => {
+    const config = parseConfig(read('deploy/config/config.yaml'), 'deploy/config/config.yaml', {});
+    const raw = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { healthcheck?: { test: string[] }; command?: string[] }>;
+    };
+    for (const name of ['guard-worker', 'classifier-worker', 'cache-service', 'extproc-gateway']) {
+      const check = raw.services[name]!.healthcheck?.test.join(' ') ?? '';
+      expect(check).toContain(`127.0.0.1:${config.listeners.metrics.port}/readyz`);
+    }
+    const gateway = compose.services['extproc-gateway']!;
+    expect(gateway.ports).toEqual(
+      expect.arrayContaining([
+        `8802:${config.listeners.http.port}`,
+        `${config.listeners.grpc.port}:${config.listeners.grpc.port}`,
+      ]),
+    );
+  });
+
   it('mounts a distributed-mode config that passes the schema (NATS bus, Qdrant cache, tracing on)', () => {
     const config = parseConfig(read('deploy/config/config.yaml'), 'deploy/config/config.yaml', {});
     expect(config.bus.mode).toBe('nats');
@@ -83,6 +101,7 @@ describe('Kubernetes manifests', () => {
     'apps/v1/StatefulSet': () => require('kubernetes-models/apps/v1').StatefulSet,
     'autoscaling/v2/HorizontalPodAutoscaler': () =>
       require('kubernetes-models/autoscaling/v2').HorizontalPodAutoscaler,
+    'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1').PodDisruptionBudget,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -128,6 +147,114 @@ describe('Kubernetes manifests', () => {
     }
     expect(named('StatefulSet', 'qdrant')).toBeDefined();
     expect(named('StatefulSet', 'nats')).toBeDefined();
+  });
+
+  it('cross-references: selectors match pod labels, named ports exist, ConfigMaps exist, PDBs and HPAs target real workloads', () => {
+    type Pod = {
+      metadata?: { labels?: Record<string, string> };
+      spec: {
+        containers: Array<{ ports?: Array<{ name: string }> }>;
+        volumes?: Array<{ configMap?: { name: string } }>;
+      };
+    };
+    type Workload = K8sObject & {
+      spec: { selector: { matchLabels: Record<string, string> }; template: Pod };
+    };
+    const workloads = objects.filter(
+      (o) => o.kind === 'Deployment' || o.kind === 'StatefulSet',
+    ) as Workload[];
+    const matches = (sel: Record<string, string>, labels: Record<string, string> = {}) =>
+      Object.entries(sel).every(([k, v]) => labels[k] === v);
+    const generated = (
+      parse(read('k8s/kustomization.yaml')) as { configMapGenerator: Array<{ name: string }> }
+    ).configMapGenerator.map((g) => g.name);
+    const configMaps = new Set([
+      ...generated,
+      ...objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name),
+    ]);
+    for (const w of workloads) {
+      expect({
+        w: w.metadata.name,
+        ok: matches(w.spec.selector.matchLabels, w.spec.template.metadata?.labels),
+      }).toEqual({
+        w: w.metadata.name,
+        ok: true,
+      });
+      for (const v of w.spec.template.spec.volumes ?? []) {
+        if (v.configMap)
+          expect({
+            w: w.metadata.name,
+            cm: v.configMap.name,
+            exists: configMaps.has(v.configMap.name),
+          }).toMatchObject({ exists: true });
+      }
+    }
+    for (const svc of objects.filter((o) => o.kind === 'Service') as Array<
+      K8sObject & {
+        spec: { selector: Record<string, string>; ports: Array<{ targetPort: string | number }> };
+      }
+    >) {
+      const target = workloads.find((w) => matches(svc.spec.selector, w.spec.template.metadata?.labels));
+      expect({ svc: svc.metadata.name, hasPods: Boolean(target) }).toEqual({
+        svc: svc.metadata.name,
+        hasPods: true,
+      });
+      const portNames = new Set(
+        target!.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)),
+      );
+      for (const p of svc.spec.ports) {
+        if (typeof p.targetPort === 'string')
+          expect({
+            svc: svc.metadata.name,
+            port: p.targetPort,
+            ok: portNames.has(p.targetPort),
+          }).toMatchObject({ ok: true });
+      }
+    }
+    for (const pdb of objects.filter((o) => o.kind === 'PodDisruptionBudget') as Array<
+      K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } }
+    >) {
+      expect(
+        workloads.some((w) => matches(pdb.spec.selector.matchLabels, w.spec.template.metadata?.labels)),
+      ).toBe(true);
+    }
+    for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler') as Array<
+      K8sObject & { spec: { scaleTargetRef: { name: string } } }
+    >) {
+      expect(workloads.map((w) => w.metadata.name)).toContain(hpa.spec.scaleTargetRef.name);
+    }
+    const nats = workloads.find((w) => w.metadata.name === 'nats') as unknown as {
+      spec: { replicas: number };
+    };
+    expect(nats.spec.replicas).toBe(3);
+  });
+
+  it('GPU overlay: the workers get a GPU, GPU nodes and the CUDA execution provider, and still validate', () => {
+    const patch = parse(read('k8s/overlays/gpu/gpu-workers.yaml')) as Array<{
+      op: string;
+      path: string;
+      value: unknown;
+    }>;
+    const Deployment = MODELS['apps/v1/Deployment']!();
+    for (const name of ['classifier-worker', 'guard-worker']) {
+      const dep = structuredClone(
+        objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name),
+      ) as unknown as Record<string, unknown>;
+      for (const op of patch) {
+        const keys = op.path
+          .split('/')
+          .slice(1)
+          .map((k) => k.replace('~1', '/'));
+        let node = dep as Record<string, unknown>;
+        for (const k of keys.slice(0, -1))
+          node = (Array.isArray(node) ? node[Number(k)] : node[k]) as Record<string, unknown>;
+        node[keys.at(-1)!] = op.value;
+      }
+      expect(() => new Deployment(dep).validate()).not.toThrow();
+      expect(JSON.stringify(dep)).toContain('"nvidia.com/gpu":1');
+    }
+    const gpuConfig = parseConfig(read('k8s/overlays/gpu/config.yaml'), 'gpu/config.yaml', {});
+    expect(gpuConfig.classifiers.executionProviders[0]).toBe('cuda');
   });
 
   it('ships the same router and Envoy config as docker compose', () => {
