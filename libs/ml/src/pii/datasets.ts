@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { datasetsDir } from '../train/paths';
 import type { LabelledSpan } from './labels';
 import type { PresidioPools } from './faker-sentences';
+import { parseCsv } from '../train/readers';
 
 /** One annotated text: gold character spans (end exclusive) with Presidio entity names. */
 export interface PiiExample {
@@ -205,35 +206,8 @@ export function wnutSplits(root: string = defaultDatasetRoot()): { train: PiiExa
   };
 }
 
-/** Minimal CSV parser (quoted fields, doubled quotes); enough for presidio's raw_data files. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field.length > 0 || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
+// One CSV parser for every dataset reader (RFC 4180: quoted fields, doubled quotes, newlines).
+export { parseCsv } from '../train/readers';
 
 /** FakeNameGenerator identities and the company list from presidio-research's generator data. */
 export function loadPresidioPools(root: string = defaultDatasetRoot()): PresidioPools {
