@@ -6,6 +6,7 @@
  *   direct        the upstream stub itself
  *   passthrough   embedded router, explicit model, no guards/classify/cache (pure proxy path)
  *   embedded      embedded router, model "auto": guards + classify + cache lookup, real models
+ *   cache-hit     embedded router, the same question again and again: answered from the cache
  *   distributed   the four services as separate processes over a real nats-server, model "auto"
  *   portkey       @portkey-ai/gateway 1.15 proxying to the same stub (the peer gateway)
  * Prompts are unique per request so the cache never answers (a hit would skip the upstream).
@@ -109,6 +110,52 @@ async function paced(
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Like `paced`, but every request carries the same body and must be answered from the cache. */
+async function pacedSame(
+  name: string,
+  url: string,
+  payload: string,
+  rate: number,
+  seconds: number,
+): Promise<RunResult> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now() + 50;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      (async () => {
+        const t0 = performance.now();
+        const res = await request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: payload,
+        });
+        await res.body.text();
+        if (res.statusCode !== 200 || res.headers['x-semantic-router-cache'] !== 'hit') errors++;
+        else latencies.push(performance.now() - t0);
+      })().catch(() => void errors++),
+    );
+  }
+  await Promise.all(inflight);
+  latencies.sort((a, b) => a - b);
+  const result = {
+    name,
+    requests: total,
+    errors,
+    p50Ms: round(quantile(latencies, 0.5)),
+    p99Ms: round(quantile(latencies, 0.99)),
+    meanMs: round(latencies.reduce((x, y) => x + y, 0) / Math.max(1, latencies.length)),
+  };
+  process.stdout.write(
+    `${name.padEnd(12)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors/non-hits ${errors}/${total}\n`,
+  );
+  return result;
+}
+
 function writeConfig(dir: string, name: string, upstreamUrl: string, extra: string): string {
   const file = join(dir, `${name}.yaml`);
   const base = readFileSync(join(ROOT, 'config/config.yaml'), 'utf8').replaceAll(
@@ -147,6 +194,16 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
   await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
   results.push(await paced('embedded', url, 'auto', rate, seconds));
   results.push(await paced('passthrough', url, 'general-7b', rate, seconds, { 'cache-control': 'no-store' }));
+  // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
+  const hitBody = JSON.stringify({
+    model: 'auto',
+    messages: [{ role: 'user', content: 'How many moons does Mars have?' }],
+  });
+  await (
+    await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hitBody })
+  ).body.text();
+  await new Promise((r) => setTimeout(r, 200));
+  results.push(await pacedSame('cache-hit', url, hitBody, Math.min(rate, 200), seconds));
   await router.shutdown();
 
   // Distributed: each service its own process over NATS.
