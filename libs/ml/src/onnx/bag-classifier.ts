@@ -89,16 +89,6 @@ export function buildBagClassifier(
   });
   const ids = g.input('ids', 'int32', ['batch', 'len']);
   const mask = g.input('mask', 'float32', ['batch', 'len']);
-  let emb: string;
-  if ((options.storage ?? 'float32') === 'int8') {
-    const { q, scales } = quantizeRows(weights.embeddings, rows, dim);
-    const table = g.initializer('embeddings_q', q, [rows, dim]);
-    // Scales as float16: half the bytes, and 11 bits of mantissa are plenty for a per-row scale.
-    const scale = g.initializer('embeddings_scale', toFloat16Bits(scales), [rows, 1], 'float16');
-    emb = g.mul(g.cast(g.gather(table, ids), 'float32'), g.cast(g.gather(scale, ids), 'float32'));
-  } else {
-    emb = g.gather(g.initializer('embeddings', weights.embeddings, [rows, dim]), ids);
-  }
   // The pooling weights: the mask itself, or the mask times each row's weight.
   let pool = mask;
   if (weights.rowWeights !== undefined) {
@@ -112,7 +102,21 @@ export function buildBagClassifier(
     );
     pool = g.mul(mask, rowWeight);
   }
-  const pooled = g.maskedPool(emb, pool, true, weights.rowWeights === undefined ? 1 : 1e-6);
+  let summed: string;
+  if ((options.storage ?? 'float32') === 'int8') {
+    const { q, scales } = quantizeRows(weights.embeddings, rows, dim);
+    const table = g.initializer('embeddings_q', q, [rows, dim]);
+    // Scales as float16: half the bytes, and 11 bits of mantissa are plenty for a per-row scale.
+    const scale = g.initializer('embeddings_scale', toFloat16Bits(scales), [rows], 'float16');
+    // Each row's scale is folded into its pooling weight (one multiply per feature, not per
+    // element): Σ wₗ·(qₗ·sₗ) = Σ (wₗ·sₗ)·qₗ.
+    const scaled = g.mul(pool, g.cast(g.gather(scale, ids), 'float32'));
+    summed = g.weightedSum(g.cast(g.gather(table, ids), 'float32'), scaled);
+  } else {
+    summed = g.weightedSum(g.gather(g.initializer('embeddings', weights.embeddings, [rows, dim]), ids), pool);
+  }
+  const count = g.max(g.reduceSum(pool, [1], true), g.scalar(weights.rowWeights === undefined ? 1 : 1e-6));
+  const pooled = g.div(summed, count);
   const logits = g.linear(
     pooled,
     g.initializer('head_weight', weights.weight, [dim, classes]),

@@ -240,10 +240,19 @@ export class GraphBuilder {
    * (divided by the mask total, floored at `minCount` so an empty row gives zeros, not NaN).
    */
   maskedPool(emb: string, mask: string, mean = true, minCount = 1): string {
-    const summed = this.reduceSum(this.mul(emb, this.unsqueeze(mask, [-1])), [1]);
+    const summed = this.weightedSum(emb, mask);
     if (!mean) return summed;
     const count = this.max(this.reduceSum(mask, [1], true), this.scalar(minCount));
     return this.div(summed, count);
+  }
+
+  /**
+   * Σₗ w[b,l]·emb[b,l,:] → [batch, dim], as one batched MatMul ([b,1,l] × [b,l,d]). This is about
+   * twice as fast in onnxruntime as broadcasting a Mul over [b,l,d] and reducing it, and lets
+   * callers fold per-row factors (int8 scales) into `w` instead of into every element.
+   */
+  weightedSum(emb: string, weights: string): string {
+    return this.squeeze(this.matMul(this.unsqueeze(weights, [1]), emb), [1]);
   }
 
   /** Divides by the L2 norm along `axis` (epsilon keeps all-zero rows finite). */
