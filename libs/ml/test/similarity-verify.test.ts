@@ -21,6 +21,15 @@ describe('verifySimilarPair', () => {
       'What did the 18th century Huguenot group call themselves?',
       'What did the 17th century Huguenot group call themselves no wait 18th?',
     ],
+    // A bare "no" after a word it cannot negate is a spoken repair, not a negation.
+    ['Which river flows through Vienna?', 'Which mountain no river flows through Vienna?'],
+    ['Who designed the bridge?', 'Who painted no designed the bridge?'],
+    ['What year did the war end?', 'What year did the war start nope not that but end?'],
+    [
+      'Why is the bridge not open on Sundays?',
+      'Why is the bridge open on Sundays no sorry why is the bridge not open on Sundays?',
+    ],
+    ['When was the castle built?', 'When was the palace erm the castle built?'],
   ])('accepts paraphrases: %s | %s', (a, b) => {
     expect(verifySimilarPair(a, b)).toEqual({ ok: true });
   });
@@ -43,6 +52,13 @@ describe('verifySimilarPair', () => {
       'negation-mismatch',
     ],
     ['I want to cancel my order', "I don't want to cancel my order", 'negation-mismatch'],
+    ['Is there parking near the station?', 'Is there no parking near the station?', 'negation-mismatch'],
+    ['A pizza with onions, please', 'A pizza with no onions, please', 'negation-mismatch'],
+    [
+      'Which countries have nuclear weapons?',
+      'Which countries have no nuclear weapons?',
+      'negation-mismatch',
+    ],
     [
       'Where does the water east of the basin flow?',
       'Where does the water west of the basin flow?',
@@ -92,5 +108,8 @@ describe('extractors', () => {
   it('detects spoken self-corrections', () => {
     expect(hasSelfCorrection('In what country is Norse found no wait Normandy?')).toBe(true);
     expect(hasSelfCorrection('In what country is Normandy located?')).toBe(false);
+    expect(hasSelfCorrection('What continent no country is Kenya in?')).toBe(true);
+    expect(hasSelfCorrection('There is no milk left in the fridge')).toBe(false);
+    expect(hasSelfCorrection('Use tea instead of coffee')).toBe(false);
   });
 });

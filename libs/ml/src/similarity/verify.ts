@@ -275,14 +275,177 @@ export function extractEntities(text: string): Set<string> {
 // Spoken self-corrections ("In what country is Norse found no wait Normandy?"): the words before
 // the repair are discarded by the speaker, so entities and numbers only they mention do not count.
 const REPAIR_RE =
-  /\bno+,?\s+(?=(?:what|which|who|whom|whose|when|where|why|how|tell|let|i|make|scratch|rather|sorry|wait|um+|uh+|no|actually|oops|instead|nix|the|that|in|is|was|were|did|does|do)\b)|\bor\s+(?:rather|no|uh+|um+|actually)\b|\bi mean\b|\bi meant\b|\bi guess\b|\bmake that\b|\b(?:scratch|nix) that\b|\blet me rephrase\b|\brather\b(?!\s+than)|\boops\b|\b(?:uh+|um+|er)\b|\bsorry\b/gi;
+  /\bno+,?\s+(?=(?:what|which|who|whom|whose|when|where|why|how|tell|let|i|make|scratch|rather|sorry|wait|um+|uh+|no|actually|oops|instead|nix|the|that|in|is|was|were|did|does|do|forget|change|swap|scratch|nevermind|never)\b)|\bor\s+(?:rather|no|uh+|um+|actually|wait|really|maybe|instead)\b|\bi mean\b|\bi meant\b|\bi guess\b|\bi think\b|\bmake that\b|\b(?:scratch|nix|forget|change|swap) (?:that|it)\b|\bnever\s?mind\b|\blet me rephrase\b|\brather\b(?!\s+than)|\boops\b|\bnope\b|\b(?:uh+|um+|er+m?|ah+|ugh+|hm+)\b|\bsorry\b|\b(?:oh|no|or|ah|um) wait\b|\bwait,? no\b|\bactually\b|\binstead\b(?!\s+of)|\b(?:no+,? )?that(?: is|['’]s) (?:not|no) right\b|\bthat(?: is|['’]s) wrong\b|\bwrong again\b|\b(?:no+|nope|wait|sorry),?\s+not (?:that|this)\b|\bnot (?:that|this),? but\b|\bno correction\b|\bhold up\b/gi;
 
 // Case-sensitive forms: "… Canadian no New York borough", "The dollar, no, prices …", "no not him".
 const REPAIR_CASED_RE = /[\p{L}\p{N}],?\s+no,?\s+(?=\p{Lu}|not\b|darn\b)|[\p{L}\p{N}],\s+no,\s/u;
 
+// Words after which "no" negates what follows ("there is no", "with no sugar", "have no idea").
+// After any other word ("Who drives no convenes …", "What continent no country …") a bare "no"
+// replaces the word before it: a spoken repair, not a negation.
+const NO_NEGATES_AFTER = new Set([
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'being',
+  'am',
+  'has',
+  'have',
+  'had',
+  'having',
+  'there',
+  'theres',
+  'with',
+  'and',
+  'but',
+  'nor',
+  'that',
+  'of',
+  'for',
+  'to',
+  'by',
+  'at',
+  'on',
+  'in',
+  'into',
+  'do',
+  'does',
+  'did',
+  'say',
+  'says',
+  'said',
+  'saying',
+  'i',
+  'we',
+  'you',
+  'they',
+  'he',
+  'she',
+  'it',
+  'need',
+  'needs',
+  'want',
+  'wants',
+  'require',
+  'requires',
+  'give',
+  'gives',
+  'gave',
+  'take',
+  'takes',
+  'took',
+  'make',
+  'makes',
+  'made',
+  'show',
+  'shows',
+  'showed',
+  'leave',
+  'leaves',
+  'left',
+  'get',
+  'gets',
+  'got',
+  'find',
+  'found',
+  'see',
+  'saw',
+  'hold',
+  'holds',
+  'held',
+  'contain',
+  'contains',
+  'contained',
+  'pose',
+  'poses',
+  'play',
+  'plays',
+  'played',
+  'bear',
+  'bears',
+  'offer',
+  'offers',
+  'will',
+  'would',
+  'can',
+  'could',
+  'should',
+  'may',
+  'might',
+  'must',
+  'shall',
+  'absolutely',
+  'definitely',
+  'still',
+  'almost',
+  'nearly',
+  'virtually',
+  'practically',
+  'by',
+  'under',
+  'at',
+  'where',
+  'if',
+  'when',
+  'so',
+  'yes',
+  'mean',
+  'means',
+  'whether',
+  'or',
+  'then',
+  'than',
+  'as',
+  'receive',
+  'receives',
+  'received',
+  'allow',
+  'allows',
+  'allowed',
+  'permit',
+  'permits',
+  'accept',
+  'accepts',
+  'mine',
+  'your',
+  'yet',
+  'why',
+  'these',
+  'those',
+]);
+
+/** Whether `text` has a spoken self-correction ("… Norse found no wait Normandy?"). */
 export function hasSelfCorrection(text: string): boolean {
   REPAIR_RE.lastIndex = 0;
-  return REPAIR_RE.test(text) || REPAIR_CASED_RE.test(text);
+  return REPAIR_RE.test(text) || REPAIR_CASED_RE.test(text) || repairNoAt(words(text).map(normTok)) >= 0;
+}
+
+/** Index of the first bare "no" that follows a word it cannot negate after (a repair), or -1. */
+function repairNoAt(ws: readonly string[]): number {
+  for (let i = 1; i < ws.length; i++)
+    if (ws[i] === 'no' && ws[i + 1] !== undefined && ws[i + 1] !== 'longer' && ws[i + 1] !== 'more')
+      if (!NO_NEGATES_AFTER.has(ws[i - 1] as string)) return i;
+  return -1;
+}
+
+/** The part of a self-correcting text after its last repair marker: what the speaker settled on. */
+function afterLastRepair(text: string): string | undefined {
+  let end = -1;
+  REPAIR_RE.lastIndex = 0;
+  for (const m of text.matchAll(REPAIR_RE)) end = Math.max(end, (m.index ?? 0) + m[0].length);
+  for (const m of text.matchAll(new RegExp(REPAIR_CASED_RE.source, 'gu')))
+    end = Math.max(end, (m.index ?? 0) + m[0].length);
+  const noRe = /(?<![\p{L}\p{N}])no(?![\p{L}\p{N}])/giu;
+  for (const m of text.matchAll(noRe)) {
+    const before = words(text.slice(0, m.index)).map(normTok);
+    const after = words(text.slice((m.index ?? 0) + 2)).map(normTok);
+    if (repairNoAt([...before.slice(-1), 'no', ...after.slice(0, 1)]) === 1)
+      end = Math.max(end, (m.index ?? 0) + 2);
+  }
+  return end >= 0 ? text.slice(end) : undefined;
 }
 
 function negationCount(text: string): number {
@@ -301,7 +464,14 @@ function negationCount(text: string): number {
     const next = ws[i + 1] ? normTok(ws[i + 1] as string) : '';
     // "Normandy not Norse": a correction naming something said before, not a negated request.
     const correction = t === 'not' && next !== '' && seen.has(next);
-    if (!correction && (NEGATIONS.has(t) || /n['’]t$/i.test(w))) n++;
+    const repairNo =
+      t === 'no' &&
+      i > 0 &&
+      next !== '' &&
+      next !== 'longer' &&
+      next !== 'more' &&
+      !NO_NEGATES_AFTER.has(normTok(ws[i - 1] as string));
+    if (!correction && !repairNo && (NEGATIONS.has(t) || /n['’]t$/i.test(w))) n++;
     seen.add(t);
   });
   return n;
@@ -516,7 +686,14 @@ export function verifySimilarPair(a: string, b: string, options: VerifyOptions =
   if (checks.has('negation-mismatch')) {
     const ga = negationCount(a) % 2;
     const gb = negationCount(b) % 2;
-    if (ga !== gb)
+    // A self-correcting side counts as what the speaker settled on: the text after the repair.
+    const settled = (text: string, repair: boolean, g: number): number[] => {
+      const tail = repair ? afterLastRepair(text) : undefined;
+      return tail === undefined ? [g] : [g, negationCount(tail) % 2];
+    };
+    const sa = settled(a, repairA, ga);
+    const sb = settled(b, repairB, gb);
+    if (!sa.some((x) => sb.includes(x)))
       return { ok: false, reason: 'negation-mismatch', detail: `negated: a=${ga === 1}, b=${gb === 1}` };
   }
   if (checks.has('antonym-mismatch') && !repairA && !repairB) {
