@@ -87,6 +87,8 @@ export type {
 // Sentence encoder and the pair verifier used by the semantic cache
 export { SentenceEncoder } from './encoder/sentence-encoder';
 export type { SentenceEncoderOptions, EncoderThresholds } from './encoder/sentence-encoder';
+export { openSharedEncoder } from './runtime/shared-encoder';
+export type { SharedEncoder } from './runtime/shared-encoder';
 export { verifySimilarPair } from './similarity/verify';
 export type { VerifyResult, VerifyReason, VerifyOptions } from './similarity/verify';
 export { EmbeddingCategoryMatcher } from './encoder/category-matcher';

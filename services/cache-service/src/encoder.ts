@@ -1,4 +1,4 @@
-import { SentenceEncoder, verifySimilarPair } from '@sr/ml';
+import { openSharedEncoder, verifySimilarPair, type SentenceEncoderOptions } from '@sr/ml';
 import type { Embedder, Verifier } from './types';
 
 export interface LoadedEncoder {
@@ -15,13 +15,16 @@ export interface LoadedEncoder {
  * encoder reads the whole text (hashed n-gram bag, no truncation), so `truncates` is omitted; the
  * service's own long-query rule still applies.
  */
-export async function loadEncoder(dir: string): Promise<LoadedEncoder> {
-  const encoder = await SentenceEncoder.load(dir);
+export async function loadEncoder(dir: string, options: SentenceEncoderOptions = {}): Promise<LoadedEncoder> {
+  // Shared with the classifier worker in embedded mode: lookup, classify and store embed the
+  // same user turn, and the shared encoder's memo computes it once.
+  const shared = await openSharedEncoder(dir, options);
+  const { encoder } = shared;
   const manifest = encoder.manifest as { name: string; version?: string; model: { sha256?: string } };
   const embedder: Embedder = {
     id: `${manifest.name}@${manifest.model.sha256 ?? manifest.version ?? 'unversioned'}`,
     dimension: encoder.dimension,
-    embed: (texts) => encoder.embed(texts),
+    embed: (texts) => shared.embed(texts),
   };
   const verifier: Verifier = {
     verify(query, candidate) {
@@ -29,5 +32,5 @@ export async function loadEncoder(dir: string): Promise<LoadedEncoder> {
       return result.ok ? { ok: true } : { ok: false, reason: result.reason };
     },
   };
-  return { embedder, verifier, calibratedThreshold: encoder.thresholds.cache, close: () => encoder.close() };
+  return { embedder, verifier, calibratedThreshold: encoder.thresholds.cache, close: () => shared.close() };
 }

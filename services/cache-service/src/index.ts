@@ -62,6 +62,7 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
     if (!embedder || !verifier) {
       const loaded = await loadEncoder(
         resolve(options.baseDir ?? process.cwd(), options.config.classifiers.encoderDir),
+        { executionProviders: options.config.classifiers.executionProviders },
       );
       embedder ??= loaded.embedder;
       verifier ??= loaded.verifier;

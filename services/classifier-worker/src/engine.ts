@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import {
   loadTextClassifier,
-  SentenceEncoder,
+  openSharedEncoder,
+  type SharedEncoder,
   ToolRanker,
   type Prediction,
   type TextClassifierLike,
@@ -53,7 +54,7 @@ export class ClassifierEngine {
     private readonly models: {
       domain?: TextClassifierLike;
       intent?: TextClassifierLike;
-      encoder?: SentenceEncoder;
+      encoder?: SharedEncoder;
     },
     private readonly batchers: {
       domain?: Batch<string, Prediction>;
@@ -82,7 +83,9 @@ export class ClassifierEngine {
       // Either kind of model directory: an in-house model or a Hugging Face export.
       c.domain.enabled ? loadTextClassifier(at(c.domain.modelDir), providers) : undefined,
       c.intent.enabled ? loadTextClassifier(at(c.intent.modelDir), providers) : undefined,
-      SentenceEncoder.load(at(c.encoderDir), providers),
+      // Shared with the cache service when both run in one process (embedded mode): one model,
+      // and the same user turn is embedded once per request instead of three times.
+      openSharedEncoder(at(c.encoderDir), providers),
     ] as const);
     const failed = loads.find((l) => l.status === 'rejected');
     if (failed) {
@@ -107,7 +110,7 @@ export class ClassifierEngine {
     const embedder: TextEmbedder = {
       embed: (texts) => Promise.all(texts.map((t) => batchers.embed.submit(t))),
     };
-    const custom = await CustomCategories.build(config, embedder, encoder.thresholds.category);
+    const custom = await CustomCategories.build(config, embedder, encoder.encoder.thresholds.category);
     return new ClassifierEngine(config, { domain, intent, encoder }, batchers, custom, metrics);
   }
 
@@ -117,7 +120,7 @@ export class ClassifierEngine {
   }
 
   get embeddingDimension(): number {
-    return this.models.encoder?.dimension ?? 0;
+    return this.models.encoder?.encoder.dimension ?? 0;
   }
 
   /**
@@ -128,7 +131,7 @@ export class ClassifierEngine {
     const encoder = this.models.encoder;
     const custom =
       this.embedder && encoder
-        ? await CustomCategories.build(config, this.embedder, encoder.thresholds.category)
+        ? await CustomCategories.build(config, this.embedder, encoder.encoder.thresholds.category)
         : this.custom;
     this.config = config;
     this.custom = custom;
@@ -157,7 +160,7 @@ export class ClassifierEngine {
       const vectors = toolVectors ? await toolVectors : [];
       const scores = vectors.map((v) => (vector ? dot(vector, v) : 0));
       const similarityThreshold =
-        config.tools.similarityThreshold ?? this.models.encoder?.thresholds.tool ?? 0;
+        config.tools.similarityThreshold ?? this.models.encoder?.encoder.thresholds.tool ?? 0;
       toolResult = selectTools(tools, request.toolChoice, scores, { ...config.tools, similarityThreshold });
       this.metrics?.tools.inc({ reason: toolResult.reason });
     }
