@@ -1,8 +1,11 @@
 /**
  * `npm run bench -- gateway [--rate 500] [--seconds 6]`: the latency the router adds over calling
  * the upstream directly, at a fixed, evenly paced request rate (each request starts at its slot,
- * not in per-second bursts). Every configuration runs in the same process run against the same
- * upstream stub, so the ratios are comparable even on a loaded machine:
+ * not in per-second bursts). The load generator, the upstream stub and every gateway under test
+ * are separate OS processes (as deployed: the router never shares its event loop with the client
+ * or the model server), and every configuration runs in the same bench run against the same stub,
+ * so the ratios are comparable even on a loaded machine. Each result also gives the CPU time the
+ * gateway's process(es) spent per request:
  *   direct        the upstream stub itself
  *   passthrough   embedded router, explicit model, no guards/classify/cache (pure proxy path)
  *   embedded      embedded router, model "auto": guards + classify + cache lookup, real models
@@ -14,11 +17,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { startEmbedded, type EmbeddedRouter } from 'semantic-router';
-import { startUpstreamStub } from '@sr/extproc-gateway/testing';
 import { runChildService, startNatsServer, type ChildService } from '@sr/shared/testing';
 
 const ROOT = join(__dirname, '../..');
@@ -30,6 +31,27 @@ interface RunResult {
   p50Ms: number;
   p99Ms: number;
   meanMs: number;
+  /** CPU (user + system) the process(es) under test used per request, when measured. */
+  cpuMsPerRequest?: number;
+}
+
+const APP = join(ROOT, 'apps/semantic-router/dist/main.js');
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in ms. */
+function cpuMsOf(pids: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    if (pid === undefined) return undefined;
+    try {
+      // Fields after the command name (which may hold spaces): utime is 14th, stime 15th overall.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -64,9 +86,10 @@ async function paced(
   rate: number,
   seconds: number,
   headers: Record<string, string> = {},
-  options: { sameBody?: string; mustHit?: boolean } = {},
+  options: { sameBody?: string; mustHit?: boolean; pids?: readonly (number | undefined)[] } = {},
 ): Promise<RunResult> {
   const total = Math.round(rate * seconds);
+  const cpuBefore = options.pids ? cpuMsOf(options.pids) : undefined;
   const latencies: number[] = [];
   let errors = 0;
   const start = performance.now() + 50;
@@ -95,17 +118,23 @@ async function paced(
     );
   }
   await Promise.all(inflight);
+  const cpuAfter = options.pids ? cpuMsOf(options.pids) : undefined;
   latencies.sort((a, b) => a - b);
-  const result = {
+  const result: RunResult = {
     name,
     requests: total,
     errors,
     p50Ms: round(quantile(latencies, 0.5)),
     p99Ms: round(quantile(latencies, 0.99)),
     meanMs: round(latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length)),
+    ...(cpuBefore !== undefined && cpuAfter !== undefined
+      ? { cpuMsPerRequest: round((cpuAfter - cpuBefore) / total) }
+      : {}),
   };
   process.stdout.write(
-    `${name.padEnd(12)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${errors}/${total}\n`,
+    `${name.padEnd(12)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${errors}/${total}` +
+      (result.cpuMsPerRequest === undefined ? '' : `  cpu ${result.cpuMsPerRequest} ms/req`) +
+      '\n',
   );
   return result;
 }
@@ -129,56 +158,128 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
   };
   const rate = arg('--rate', 500);
   const seconds = arg('--seconds', 6);
-  const upstream = await startUpstreamStub({ name: 'bench-stub' });
   const dir = mkdtempSync(join(tmpdir(), 'sr-bench-gw-'));
   const results: RunResult[] = [];
-  process.stdout.write(`gateway overhead at ${rate} req/s evenly paced, ${seconds} s per configuration\n`);
-
-  // Warm-up of the stub and the client.
-  await paced('warmup', `${upstream.url}/chat/completions`, 'general-7b', rate, 1);
-  results.push(await paced('direct', `${upstream.url}/chat/completions`, 'general-7b', rate, seconds));
-
-  // Per-request logs would be part of what is measured: errors only (env override of the config).
-  process.env.SR_LOG_LEVEL = 'error';
-  const full = writeConfig(dir, 'full', upstream.url, '');
-  const router: EmbeddedRouter = await startEmbedded({
-    configFile: full,
-    baseDir: ROOT,
-    ports: { http: 0, grpc: 0, metrics: 0 },
-  });
-  const url = `http://127.0.0.1:${router.httpPort}/v1/chat/completions`;
-  await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
-  results.push(await paced('embedded', url, 'auto', rate, seconds));
-  results.push(await paced('passthrough', url, 'general-7b', rate, seconds, { 'cache-control': 'no-store' }));
-  // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
-  const hitBody = JSON.stringify({
-    model: 'auto',
-    messages: [{ role: 'user', content: 'How many moons does Mars have?' }],
-  });
-  await (
-    await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hitBody })
-  ).body.text();
-  await new Promise((r) => setTimeout(r, 200));
-  results.push(
-    await paced(
-      'cache-hit',
-      url,
-      'auto',
-      Math.min(rate, 200),
-      seconds,
-      {},
-      { sameBody: hitBody, mustHit: true },
-    ),
+  const children: ChildService[] = [];
+  const quiet = { SR_LOG_LEVEL: 'error' }; // per-request logs would be part of what is measured
+  process.stdout.write(
+    `gateway overhead at ${rate} req/s evenly paced, ${seconds} s per configuration ` +
+      `(load average before: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')})\n`,
   );
-  await router.shutdown();
+  try {
+    // The upstream: the demo model server in its own process (answers at once, any model name).
+    const stubPort = await freePort();
+    const stub = await runChildService({
+      script: APP,
+      args: ['demo-upstream', '--host', '127.0.0.1', '--port', String(stubPort)],
+      readyLine: /demo upstream ready/,
+    });
+    children.push(stub);
+    const upstreamUrl = `http://127.0.0.1:${stubPort}/v1`;
+    await paced('warmup', `${upstreamUrl}/chat/completions`, 'general-7b', rate, 1);
+    results.push(
+      await paced(
+        'direct',
+        `${upstreamUrl}/chat/completions`,
+        'general-7b',
+        rate,
+        seconds,
+        {},
+        {
+          pids: [stub.process.pid],
+        },
+      ),
+    );
 
-  // Distributed: each service its own process over NATS.
+    // Embedded mode: `semantic-router serve`, the whole router in one process, as users run it.
+    const httpPort = await freePort();
+    const router = await runChildService({
+      script: APP,
+      args: ['serve', '--config', writeConfig(dir, 'full', upstreamUrl, '')],
+      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
+      readyLine: /semantic-router ready/,
+      timeoutMs: 120_000,
+    });
+    children.push(router);
+    const pids = [router.process.pid];
+    const url = `http://127.0.0.1:${httpPort}/v1/chat/completions`;
+    await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
+    results.push(await paced('embedded', url, 'auto', rate, seconds, {}, { pids }));
+    results.push(
+      await paced('passthrough', url, 'general-7b', rate, seconds, { 'cache-control': 'no-store' }, { pids }),
+    );
+    // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
+    const hitBody = JSON.stringify({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'How many moons does Mars have?' }],
+    });
+    await (
+      await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hitBody })
+    ).body.text();
+    await new Promise((r) => setTimeout(r, 200));
+    results.push(
+      await paced(
+        'cache-hit',
+        url,
+        'auto',
+        Math.min(rate, 200),
+        seconds,
+        {},
+        { sameBody: hitBody, mustHit: true, pids },
+      ),
+    );
+    await router.stop('SIGTERM');
+    children.splice(children.indexOf(router), 1);
+    await runDistributed(dir, upstreamUrl, rate, seconds, results);
+    await runPortkey(upstreamUrl, rate, seconds, results);
+  } finally {
+    await Promise.all(children.map((c) => c.stop('SIGTERM')));
+  }
+
+  const direct = results.find((r) => r.name === 'direct')!;
+  const added = Object.fromEntries(
+    results
+      .filter((r) => r.name !== 'direct')
+      .map((r) => [r.name, { p50Ms: round(r.p50Ms - direct.p50Ms), p99Ms: round(r.p99Ms - direct.p99Ms) }]),
+  );
+  process.stdout.write(`added over direct: ${JSON.stringify(added)}\n`);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const out = join(ROOT, 'bench/results', `gateway-${new Date().toISOString().slice(0, 10)}.json`);
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        rate,
+        seconds,
+        when: new Date().toISOString(),
+        cpus: cpus().length,
+        loadAverageAtEnd: loadavg(),
+        results,
+        addedOverDirect: added,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`saved ${out}\n`);
+}
+
+/** Distributed mode: each service its own process over a real nats-server. */
+async function runDistributed(
+  dir: string,
+  upstreamUrl: string,
+  rate: number,
+  seconds: number,
+  results: RunResult[],
+): Promise<void> {
   const nats = await startNatsServer();
   const httpPort = await freePort();
   const dconf = writeConfig(
     dir,
     'distributed',
-    upstream.url,
+    upstreamUrl,
     `bus: { mode: nats, nats: { url: "${nats.url}" } }`,
   );
   // The base config has `bus: { mode: embedded }`; drop it so the appended NATS block is the only one.
@@ -203,47 +304,52 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
     }
     const durl = `http://127.0.0.1:${httpPort}/v1/chat/completions`;
     await paced('warmup', durl, 'auto', Math.min(rate, 200), 1);
-    results.push(await paced('distributed', durl, 'auto', rate, seconds));
+    results.push(
+      await paced(
+        'distributed',
+        durl,
+        'auto',
+        rate,
+        seconds,
+        {},
+        { pids: children.map((c) => c.process.pid) },
+      ),
+    );
   } catch (err) {
     process.stdout.write(`distributed: not measured (${(err as Error).message.split('\n')[0]})\n`);
   } finally {
     await Promise.all(children.map((c) => c.stop('SIGTERM')));
     await nats.stop();
   }
+}
 
-  // Peer gateway: Portkey proxying to the same stub.
+/** The peer gateway: Portkey proxying to the same upstream. */
+async function runPortkey(
+  upstreamUrl: string,
+  rate: number,
+  seconds: number,
+  results: RunResult[],
+): Promise<void> {
   const portkey = await startPortkey();
-  if (portkey) {
-    try {
-      const headers = {
-        'x-portkey-provider': 'openai',
-        'x-portkey-custom-host': upstream.url,
-        authorization: 'Bearer dummy',
-      };
-      await paced('warmup', portkey.url, 'general-7b', Math.min(rate, 200), 1, headers);
-      results.push(await paced('portkey', portkey.url, 'general-7b', rate, seconds, headers));
-    } finally {
-      portkey.child.kill('SIGTERM');
-    }
-  } else {
+  if (!portkey) {
     process.stdout.write('portkey: not measured (@portkey-ai/gateway not installed)\n');
+    return;
   }
-  await upstream.close();
-
-  const direct = results.find((r) => r.name === 'direct')!;
-  const added = Object.fromEntries(
-    results
-      .filter((r) => r.name !== 'direct')
-      .map((r) => [r.name, { p50Ms: round(r.p50Ms - direct.p50Ms), p99Ms: round(r.p99Ms - direct.p99Ms) }]),
-  );
-  process.stdout.write(`added over direct: ${JSON.stringify(added)}\n`);
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  const out = join(ROOT, 'bench/results', `gateway-${new Date().toISOString().slice(0, 10)}.json`);
-  writeFileSync(
-    out,
-    `${JSON.stringify({ rate, seconds, when: new Date().toISOString(), results, addedOverDirect: added }, null, 2)}\n`,
-  );
-  process.stdout.write(`saved ${out}\n`);
+  try {
+    const headers = {
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': upstreamUrl,
+      authorization: 'Bearer dummy',
+    };
+    await paced('warmup', portkey.url, 'general-7b', Math.min(rate, 200), 1, headers);
+    results.push(
+      await paced('portkey', portkey.url, 'general-7b', rate, seconds, headers, {
+        pids: [portkey.child.pid],
+      }),
+    );
+  } finally {
+    portkey.child.kill('SIGTERM');
+  }
 }
 
 async function startPortkey(): Promise<{ url: string; child: ChildProcess } | undefined> {
