@@ -163,6 +163,22 @@ observability:
     expect((blocked as InstanceType<typeof OpenAI.APIError>).status).toBe(403);
   });
 
+  it('answers 413 naming the bus limit for a body larger than NATS max_payload (not 503, no hang)', async () => {
+    // 1.5 MB: under the gateway's 10 MB body limit, over a default nats-server's 1 MB max_payload.
+    const content = 'Please proofread this. '.repeat(Math.ceil(1_500_000 / 23));
+    const res = await fetch(`http://127.0.0.1:${httpPort}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content }] }),
+    });
+    const body = (await res.json()) as { error: { code: string; message: string; type: string } };
+    expect(res.status).toBe(413);
+    expect(body.error.code).toBe('bus_payload_too_large');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toMatch(/max_payload/);
+    expect(body.error.message).toMatch(/limit \d+/);
+  });
+
   it('answers Envoy over gRPC with body and header mutations', async () => {
     const client = extProcClient(grpcPort);
     const s = new EnvoyStream(client);

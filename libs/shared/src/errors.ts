@@ -23,6 +23,11 @@ export const ERROR_CATALOGUE = {
   },
   BUS_CLOSED: { status: 503, type: 'server_error', summary: 'The bus connection is closed or draining.' },
   BUS_UNAVAILABLE: { status: 503, type: 'server_error', summary: 'The bus could not be reached.' },
+  BUS_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    type: 'invalid_request_error',
+    summary: 'The request is larger than the bus carries (NATS max_payload).',
+  },
   CONTRACT_VIOLATION: {
     status: 502,
     type: 'server_error',

@@ -10,14 +10,15 @@ import {
   type NatsError,
 } from 'nats';
 import { SrError } from '../errors';
-import type {
-  Bus,
-  BusMessage,
-  Handler,
-  Headers,
-  RequestOptions,
-  SubscribeOptions,
-  Subscription,
+import {
+  BUS_HEADERS,
+  type Bus,
+  type BusMessage,
+  type Handler,
+  type Headers,
+  type RequestOptions,
+  type SubscribeOptions,
+  type Subscription,
 } from './bus';
 
 export interface NatsBusOptions {
@@ -59,6 +60,8 @@ function mapNatsError(err: unknown, subject: string, timeoutMs?: number): SrErro
         cause: err,
         details,
       });
+    case ErrorCode.MaxPayloadExceeded:
+      return payloadTooLarge(subject, undefined, undefined, err);
     case ErrorCode.ConnectionClosed:
     case ErrorCode.ConnectionDraining:
       return new SrError('BUS_CLOSED', `NATS connection closed (${subject})`, { cause: err, details });
@@ -68,6 +71,20 @@ function mapNatsError(err: unknown, subject: string, timeoutMs?: number): SrErro
         details,
       });
   }
+}
+
+/**
+ * A message over the server's max_payload is refused before it is sent: the caller learns at once
+ * (no timeout) that the request is too large for the bus, with both sizes and the remedy.
+ */
+function payloadTooLarge(subject: string, bytes?: number, limit?: number, cause?: unknown): SrError {
+  const sizes = bytes !== undefined && limit !== undefined ? ` (${bytes} bytes, limit ${limit})` : '';
+  return new SrError(
+    'BUS_PAYLOAD_TOO_LARGE',
+    `the message for ${subject} is larger than the NATS server accepts${sizes}; ` +
+      `raise max_payload in nats-server.conf or lower limits.maxBodyBytes`,
+    { cause, details: { subject, ...(bytes !== undefined ? { bytes, limit } : {}) } },
+  );
 }
 
 /** The bus over NATS core request-reply; reconnects forever, queue groups for replicas. */
@@ -115,6 +132,9 @@ export class NatsBus implements Bus {
     if (this.connection.isClosed() || this.connection.isDraining()) {
       throw new SrError('BUS_CLOSED', `NATS connection closed (${subject})`);
     }
+    const limit = this.connection.info?.max_payload;
+    if (limit !== undefined && data.byteLength > limit)
+      throw payloadTooLarge(subject, data.byteLength, limit);
     try {
       const reply = await this.connection.request(subject, data, {
         timeout: options.timeoutMs,
@@ -134,7 +154,20 @@ export class NatsBus implements Bus {
         if (err) return;
         const work = handler({ subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers) })
           .then((reply) => {
-            if (msg.reply) msg.respond(reply.data, { headers: toNatsHeaders(reply.headers) });
+            if (!msg.reply) return;
+            const limit = this.connection.info?.max_payload;
+            if (limit !== undefined && reply.data.byteLength > limit) {
+              // Silence would leave the caller waiting for its timeout: say why instead.
+              const err = payloadTooLarge(`the reply on ${subject}`, reply.data.byteLength, limit);
+              msg.respond(new TextEncoder().encode(JSON.stringify({ error: err.code })), {
+                headers: toNatsHeaders({
+                  [BUS_HEADERS.errorCode]: err.code,
+                  [BUS_HEADERS.errorMessage]: err.message,
+                }),
+              });
+              return;
+            }
+            msg.respond(reply.data, { headers: toNatsHeaders(reply.headers) });
           })
           .catch(() => {
             // The typed layer turns handler errors into error replies; a raw throw sends nothing.

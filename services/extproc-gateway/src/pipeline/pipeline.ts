@@ -228,6 +228,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     trace.stages = { guard: traceStage(guard), classify: traceStage(classified), cache: traceStage(cached) };
 
     // ---- failure policies ----
+    // Too large for the bus is the request's size against an operator limit, not a worker outage:
+    // answer 413 naming both limits whatever the failure policies say (nothing could inspect it).
+    const oversized = [guard, classified, cached].find(
+      (s) => s.status === 'failed' && s.code === 'BUS_PAYLOAD_TOO_LARGE',
+    );
+    if (oversized?.status === 'failed') {
+      log.warn({ code: oversized.code }, 'request too large for the bus');
+      return fail('BUS_PAYLOAD_TOO_LARGE', oneLine(oversized.message), who.label);
+    }
     if (guard.status === 'failed') {
       const closed =
         (config.guards.jailbreak.enabled && config.guards.jailbreak.failurePolicy === 'closed') ||
