@@ -7,7 +7,7 @@
  * so the ratios are comparable even on a loaded machine. Each result also gives the CPU time the
  * gateway's process(es) spent per request:
  *   direct        the upstream stub itself
- *   passthrough   embedded router, explicit model, no guards/classify/cache (pure proxy path)
+ *   passthrough   embedded router, explicit model, guards off for explicit models, cache off (pure proxy path)
  *   embedded      embedded router, model "auto": guards + classify + cache lookup, real models
  *   cache-hit     embedded router, the same question again and again: answered from the cache
  *   distributed   the four services as separate processes over a real nats-server, model "auto"
@@ -207,9 +207,6 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
     const url = `http://127.0.0.1:${httpPort}/v1/chat/completions`;
     await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
     results.push(await paced('embedded', url, 'auto', rate, seconds, {}, { pids }));
-    results.push(
-      await paced('passthrough', url, 'general-7b', rate, seconds, { 'cache-control': 'no-store' }, { pids }),
-    );
     // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
     const hitBody = JSON.stringify({
       model: 'auto',
@@ -232,6 +229,30 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
     );
     await router.stop('SIGTERM');
     children.splice(children.indexOf(router), 1);
+
+    // Pure pass-through: the same router with no guard on explicit models and no cache, so the
+    // request is parsed, routed to the named model and proxied (the floor under every request).
+    const plain = writeConfig(dir, 'passthrough', upstreamUrl, '');
+    writeFileSync(
+      plain,
+      readFileSync(plain, 'utf8')
+        .replace(/guardExplicitModels: true/, 'guardExplicitModels: false')
+        .replace(/^cache:\n {2}enabled: true/m, 'cache:\n  enabled: false'),
+    );
+    const proxy = await runChildService({
+      script: APP,
+      args: ['serve', '--config', plain],
+      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
+      readyLine: /semantic-router ready/,
+      timeoutMs: 120_000,
+    });
+    children.push(proxy);
+    await paced('warmup', url, 'general-7b', Math.min(rate, 200), 1);
+    results.push(
+      await paced('passthrough', url, 'general-7b', rate, seconds, {}, { pids: [proxy.process.pid] }),
+    );
+    await proxy.stop('SIGTERM');
+    children.splice(children.indexOf(proxy), 1);
     await runDistributed(dir, upstreamUrl, rate, seconds, results);
     await runPortkey(upstreamUrl, rate, seconds, results);
   } finally {
