@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import type { TextEmbedder } from '../src/encoder/category-matcher';
 import { SentenceEncoder } from '../src/encoder/sentence-encoder';
-import { ToolRanker } from '../src/tool-ranking/tool-ranker';
+import {
+  contentWords,
+  lexicalIndex,
+  lexicalScore,
+  queryTerms,
+  stem,
+  wordIdf,
+} from '../src/tool-ranking/lexical';
+import { LEXICAL_WEIGHT, ToolRanker, blendToolScore, toolRelevance } from '../src/tool-ranking/tool-ranker';
 import { splitIdentifier, toolText } from '../src/tool-ranking/tool-text';
 import type { OpenAiTool } from '../src/tool-ranking/tool-text';
 
@@ -67,6 +75,44 @@ describe('tool text', () => {
   });
 });
 
+describe('lexical score', () => {
+  it('keeps content words, drops request filler, stems plurals and -ing', () => {
+    expect(contentWords('Can you please help me find the getWeatherForecasts?')).toEqual([
+      'weather',
+      'forecasts',
+    ]);
+    expect(stem('forecasts')).toBe('forecast');
+    expect(stem('forecasting')).toBe('forecast');
+    expect(stem('companies')).toBe('company');
+    expect(stem('address')).toBe('address');
+  });
+  it('weighs rare words above frequent ones', () => {
+    expect(wordIdf('invoice')).toBeGreaterThan(wordIdf('time'));
+    expect(wordIdf('zzqx')).toBeGreaterThanOrEqual(wordIdf('invoice'));
+  });
+  it('is the IDF share of query words found, name words counting double, capped at 1', () => {
+    const index = lexicalIndex(TOOLS[3]!.function); // create_invoice: "Create a customer invoice for an amount."
+    expect(index.get('invoice')).toBe(2);
+    expect(index.get('customer')).toBe(1); // description and parameter name, not the tool name
+    expect(lexicalScore(queryTerms('invoice'), index)).toBe(1);
+    expect(lexicalScore(queryTerms('customer'), index)).toBe(1);
+    expect(lexicalScore(queryTerms('weather in Oslo'), index)).toBe(0);
+    expect(lexicalScore(queryTerms('can you please'), index)).toBe(0); // no content words
+    // Half the query found: in the description it counts once, in the name twice.
+    const [zebra, customer, invoice] = ['zebra', 'customer', 'invoice'].map((w) => wordIdf(w)) as number[];
+    expect(lexicalScore(queryTerms('customer zebra'), index)).toBeCloseTo(customer / (customer + zebra));
+    expect(lexicalScore(queryTerms('invoice zebra'), index)).toBeCloseTo(
+      Math.min(1, (2 * invoice) / (invoice + zebra)),
+    );
+  });
+  it('blends with the cosine at a fixed weight, independent of the other tools', () => {
+    expect(blendToolScore(0.6, 0.2)).toBeCloseTo((1 - LEXICAL_WEIGHT) * 0.6 + LEXICAL_WEIGHT * 0.2);
+    const fn = TOOLS[0]!.function;
+    expect(toolRelevance('current weather', fn, 0.4)).toBeCloseTo(blendToolScore(0.4, 1));
+    expect(toolRelevance('Oslo', fn, 0.4)).toBeCloseTo(blendToolScore(0.4, 0));
+  });
+});
+
 describe('ToolRanker', () => {
   it('ranks the relevant tool first', async () => {
     const ranker = new ToolRanker(encoder);
@@ -92,6 +138,31 @@ describe('ToolRanker', () => {
     await ranker.rank('weather in Lima', TOOLS);
     expect(counting.texts).toBe(TOOLS.length + 2);
     expect(ranker.cachedTools).toBe(TOOLS.length);
+  });
+
+  it('scores from a query vector the caller already has, as rank() does', async () => {
+    const ranker = new ToolRanker(encoder);
+    const q = 'bill customer 4411 for 250 euros';
+    const [v] = await encoder.embed([q]);
+    const scores = await ranker.scoresFor(q, v!, TOOLS);
+    const ranking = await ranker.rank(q, TOOLS);
+    for (const r of ranking) expect(scores[r.index]).toBeCloseTo(r.score, 6);
+    // A tool's score does not depend on which other tools come with it.
+    const alone = await ranker.scoresFor(q, v!, [TOOLS[3]!]);
+    expect(alone[0]).toBeCloseTo(scores[3]!, 6);
+  });
+
+  it('ranks a tool whose name the query repeats above a merely related one', async () => {
+    const ranker = new ToolRanker(encoder);
+    const tools = [
+      tool('lookup_tax_rate', 'Sales tax rate for a U.S. address.', { address: 'Street address' }),
+      tool('currency_converter', 'Convert an amount between currencies.', {
+        amount: 'Amount',
+        to: 'Target currency',
+      }),
+    ];
+    const ranking = await ranker.rank('what is the sales tax rate in Denver', tools);
+    expect(ranking[0]?.name).toBe('lookup_tax_rate');
   });
 
   it('selects top_k above the threshold', async () => {

@@ -5,7 +5,9 @@
  * on CLINC150 intents that training never saw.
  */
 import { verifySimilarPair } from '../similarity/verify';
+import { toolRelevance } from '../tool-ranking/tool-ranker';
 import { toolText } from '../tool-ranking/tool-text';
+import type { OpenAiTool } from '../tool-ranking/tool-text';
 import { EmbeddingCategoryMatcher } from './category-matcher';
 import type { CategoryScoring, TextEmbedder } from './category-matcher';
 import { bestThresholdAccuracy, cosine, hitStats, rocAuc, round } from './metrics';
@@ -155,15 +157,19 @@ function recallAt(ranked: readonly string[], gold: readonly string[], k: number)
   return gold.filter((g) => top.has(g)).length / Math.max(1, gold.length);
 }
 
+/** Ranked as ToolRanker ranks: the encoder cosine blended with the lexical score (toolRelevance). */
 async function rankTools(
   emb: CachedEmbedder,
   query: string,
-  tools: ReadonlyArray<{ name: string; text: string }>,
+  tools: ReadonlyArray<{ name: string; text: string; fn: OpenAiTool['function'] }>,
 ): Promise<string[]> {
   const [q] = await emb.embed([query]);
   const vs = await emb.embed(tools.map((t) => t.text));
   return tools
-    .map((t, i) => ({ name: t.name, s: cosine(q as Float32Array, vs[i] as Float32Array) }))
+    .map((t, i) => ({
+      name: t.name,
+      s: toolRelevance(query, t.fn, cosine(q as Float32Array, vs[i] as Float32Array)),
+    }))
     .sort((x, y) => y.s - x.s)
     .map((x) => x.name);
 }
@@ -173,7 +179,7 @@ async function toolReport(
   cases: ReadonlyArray<{
     query: string;
     gold: string[];
-    tools: ReadonlyArray<{ name: string; text: string }>;
+    tools: ReadonlyArray<{ name: string; text: string; fn: OpenAiTool['function'] }>;
   }>,
   candidates: string,
 ): Promise<ToolReport> {
@@ -348,6 +354,7 @@ export async function evaluateEncoder(
   const allTools = [...mt.tools.entries()].map(([name, d]) => ({
     name,
     text: toolText({ name, description: d }),
+    fn: { name, description: d },
   }));
   const heldTools = allTools.filter((t) => mt.heldOutTools.has(t.name));
   const mtCases = mt.test.map((q) => ({ query: q.query, gold: [q.tool], tools: allTools }));
@@ -368,9 +375,13 @@ export async function evaluateEncoder(
   const bfcl = bfclCases('live_multiple').map((c) => ({
     query: c.query,
     gold: c.gold,
-    tools: c.tools.map((t) => ({ name: t.function.name, text: toolText(t.function) })),
+    tools: c.tools.map((t) => ({ name: t.function.name, text: toolText(t.function), fn: t.function })),
   }));
-  const ownTools = OWN_TOOLS.map((t) => ({ name: t.function.name, text: toolText(t.function) }));
+  const ownTools = OWN_TOOLS.map((t) => ({
+    name: t.function.name,
+    text: toolText(t.function),
+    fn: t.function,
+  }));
   const ownToolCases = OWN_TOOL_QUERIES.map((q) => ({ query: q.text, gold: [q.tool], tools: ownTools }));
 
   return {

@@ -1,14 +1,65 @@
 /**
- * Ranks OpenAI tool definitions by relevance to a query: cosine between the query embedding and the
- * embedding of each tool's text (split name + description + parameter names/descriptions). Tool
- * embeddings are cached by a hash of the tool text, so a request that repeats the same tools (the
- * usual case: an agent sends its tool list every turn) embeds only the query.
+ * Ranks OpenAI tool definitions by relevance to a query. A tool's score is a fixed blend of two
+ * signals, each in [0, 1] for relevant tools:
+ *
+ *   score = (1 − LEXICAL_WEIGHT) · cosine(query, tool text) + LEXICAL_WEIGHT · lexical(query, tool)
+ *
+ * - cosine: the sentence encoder's query embedding against the embedding of the tool's text (split
+ *   name + description + parameter names/descriptions, see toolText);
+ * - lexical: the share of the query's informative words (IDF from general English word frequency)
+ *   found in the tool's name (counting double), description or parameter names (see lexical.ts).
+ *
+ * The encoder generalises from what it was trained on; tools nobody trained on (every user's own
+ * tools) are named and described in words the query often repeats, which the lexical half catches.
+ * Neither the blend nor the lexical weights are fitted to tool-selection data, and a tool's score
+ * does not depend on the other tools in the request, so a threshold means the same for 3 or 300 tools.
+ *
+ * Per tool, the embedding and lexical index are cached by a hash of its definition, so a request that
+ * repeats the same tools (the usual case: an agent sends its tool list every turn) embeds only the query.
  */
 import { createHash } from 'node:crypto';
 import type { TextEmbedder } from '../encoder/category-matcher';
 import { cosine } from '../encoder/metrics';
+import { lexicalIndex, lexicalScore, queryTerms } from './lexical';
+import type { LexicalIndex, QueryTerms } from './lexical';
 import { toolText } from './tool-text';
 import type { OpenAiTool } from './tool-text';
+
+/** Weight of the lexical signal in a tool's score (the encoder cosine has the rest). */
+export const LEXICAL_WEIGHT = 0.5;
+
+/** The blended score from the two signals (both computed by the caller). */
+export function blendToolScore(cosineScore: number, lexical: number): number {
+  return (1 - LEXICAL_WEIGHT) * cosineScore + LEXICAL_WEIGHT * lexical;
+}
+
+const lexicalCache = new WeakMap<object, LexicalIndex>();
+/** The last query's terms: callers score one query against many tools in a row. */
+let lastQuery: { text: string; terms: QueryTerms } | undefined;
+
+/**
+ * Relevance of one tool to a query, given the query ↔ tool-text cosine: the same score
+ * ToolRanker ranks by (for callers that embed and cache on their own, e.g. the evaluation).
+ */
+export function toolRelevance(
+  query: string | QueryTerms,
+  fn: OpenAiTool['function'],
+  cosineScore: number,
+): number {
+  let index = lexicalCache.get(fn);
+  if (!index) {
+    index = lexicalIndex(fn);
+    lexicalCache.set(fn, index);
+  }
+  let terms: QueryTerms;
+  if (typeof query !== 'string') terms = query;
+  else if (lastQuery?.text === query) terms = lastQuery.terms;
+  else {
+    terms = queryTerms(query);
+    lastQuery = { text: query, terms };
+  }
+  return blendToolScore(cosineScore, lexicalScore(terms, index));
+}
 
 export interface RankedTool {
   readonly name: string;
@@ -18,7 +69,7 @@ export interface RankedTool {
 }
 
 export interface ToolRankerOptions {
-  /** Tool embeddings kept (LRU by insertion; default 10,000). */
+  /** Tools kept in the cache (LRU by insertion; default 10,000). */
   readonly cacheSize?: number;
 }
 
@@ -27,6 +78,11 @@ export type ToolSelection = {
   readonly selected: string[];
   readonly ranking: RankedTool[];
 };
+
+interface CachedTool {
+  readonly vector: Float32Array;
+  readonly lexical: LexicalIndex;
+}
 
 function validate(tools: readonly OpenAiTool[]): void {
   if (!Array.isArray(tools)) throw new TypeError('tools must be an array of OpenAI tool definitions');
@@ -38,8 +94,18 @@ function validate(tools: readonly OpenAiTool[]): void {
   });
 }
 
+function toolKey(fn: OpenAiTool['function']): string {
+  // The lexical index reads the name, description and parameter names; toolText holds all three.
+  return createHash('sha256').update(toolText(fn)).digest('base64');
+}
+
+function scores(query: string, queryVector: Float32Array, cached: readonly CachedTool[]): number[] {
+  const terms = queryTerms(query);
+  return cached.map((c) => blendToolScore(cosine(queryVector, c.vector), lexicalScore(terms, c.lexical)));
+}
+
 export class ToolRanker {
-  private readonly cache = new Map<string, Float32Array>();
+  private readonly cache = new Map<string, CachedTool>();
   private readonly cacheSize: number;
 
   constructor(
@@ -49,34 +115,46 @@ export class ToolRanker {
     this.cacheSize = options.cacheSize ?? 10_000;
   }
 
-  /** Embeddings of the tools, from the cache where possible (misses embedded in one batch). */
-  async toolEmbeddings(tools: readonly OpenAiTool[]): Promise<Float32Array[]> {
+  /** Cached per-tool data (misses embedded in one batch). */
+  private async cached(tools: readonly OpenAiTool[]): Promise<CachedTool[]> {
     validate(tools);
-    const keys = tools.map((t) => createHash('sha256').update(toolText(t.function)).digest('base64'));
-    const missing = new Map<string, string>();
+    const keys = tools.map((t) => toolKey(t.function));
+    const missing = new Map<string, OpenAiTool['function']>();
     keys.forEach((k, i) => {
-      if (!this.cache.has(k)) missing.set(k, toolText((tools[i] as OpenAiTool).function));
+      if (!this.cache.has(k)) missing.set(k, (tools[i] as OpenAiTool).function);
     });
     if (missing.size > 0) {
-      const vectors = await this.embedder.embed([...missing.values()]);
+      const fns = [...missing.values()];
+      const vectors = await this.embedder.embed(fns.map((fn) => toolText(fn)));
       [...missing.keys()].forEach((k, i) => {
-        this.cache.set(k, vectors[i] as Float32Array);
+        this.cache.set(k, { vector: vectors[i] as Float32Array, lexical: lexicalIndex(fns[i]!) });
         if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
       });
     }
-    return keys.map((k) => this.cache.get(k) as Float32Array);
+    return keys.map((k) => this.cache.get(k) as CachedTool);
   }
 
-  /** All tools, best first, with cosine scores. */
+  /** Embeddings of the tools' texts, from the cache where possible. */
+  async toolEmbeddings(tools: readonly OpenAiTool[]): Promise<Float32Array[]> {
+    return (await this.cached(tools)).map((c) => c.vector);
+  }
+
+  /**
+   * Scores of the tools (input order) for a query whose embedding the caller already has (the
+   * classifier worker embeds the request text once for all its signals).
+   */
+  async scoresFor(query: string, queryVector: Float32Array, tools: readonly OpenAiTool[]): Promise<number[]> {
+    if (typeof query !== 'string') throw new TypeError('query must be a string');
+    return scores(query, queryVector, await this.cached(tools));
+  }
+
+  /** All tools, best first, with blended scores. */
   async rank(query: string, tools: readonly OpenAiTool[]): Promise<RankedTool[]> {
     if (typeof query !== 'string') throw new TypeError('query must be a string');
-    const [toolVecs, [q]] = await Promise.all([this.toolEmbeddings(tools), this.embedder.embed([query])]);
+    const [cached, [q]] = await Promise.all([this.cached(tools), this.embedder.embed([query])]);
+    const s = scores(query, q as Float32Array, cached);
     return tools
-      .map((t, index) => ({
-        name: t.function.name,
-        index,
-        score: cosine(q as Float32Array, toolVecs[index] as Float32Array),
-      }))
+      .map((t, index) => ({ name: t.function.name, index, score: s[index] as number }))
       .sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
