@@ -17,9 +17,11 @@ export function buildEncoderGraph(
   const weights = g.input('weights', 'float32', ['batch', 'len']);
   const { q, scales } = quantizeRows(table, rows, dim);
   const tq = g.initializer('embeddings_q', q, [rows, dim]);
-  const ts = g.initializer('embeddings_scale', scales, [rows, 1]);
-  const emb = g.mul(g.cast(g.gather(tq, ids), 'float32'), g.gather(ts, ids));
-  const summed = g.maskedPool(emb, weights, false);
+  const ts = g.initializer('embeddings_scale', scales, [rows]);
+  // Each row's scale goes into its pooling weight (one multiply per feature, not per element):
+  // Σ wₗ·(qₗ·sₗ) = Σ (wₗ·sₗ)·qₗ, summed as one batched MatMul [b,1,l] × [b,l,d].
+  const pool = g.mul(weights, g.gather(ts, ids));
+  const summed = g.weightedSum(g.cast(g.gather(tq, ids), 'float32'), pool);
   g.output(g.l2Normalize(summed, -1, 1e-12), 'embeddings', 'float32', ['batch', dim]);
   return g;
 }

@@ -62,26 +62,33 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/['’](s|re|ve|ll|d|m)\b/g, ' $1'],
 ];
 
+// Printable ASCII and whitespace: NFKC and accent folding leave it unchanged.
+const ASCII_RE = /^[\t\n\r -~]*$/;
+
 /** Lower-case, NFKC, Latin accents folded, contractions expanded ("don't" → "do not"). */
 export function normalizeText(text: string): string {
-  let s = text.normalize('NFKC').toLowerCase();
+  const ascii = ASCII_RE.test(text);
+  let s = ascii ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
   // Fold accents on Latin letters only: marks are letters' vowels in Devanagari, Thai, etc.
-  if (/[^ -~\s]/.test(s))
+  if (!ascii && /[^ -~\s]/.test(s))
     s = s
       .normalize('NFD')
       .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
       .normalize('NFC');
-  for (const [re, to] of CONTRACTIONS) s = s.replace(re, to);
+  if (s.includes("'") || s.includes('’')) for (const [re, to] of CONTRACTIONS) s = s.replace(re, to);
   return s;
 }
 
 // Words are letter runs (with marks), digit runs, or single ideographs/kana (no spaces in those scripts).
 const TOKEN_RE =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{M}]+|\p{N}+(?:[.,]\p{N}+)*|[$€£¥%#@+]/gu;
+// The same on lower-cased ASCII text (letters are a-z there, digits 0-9), without Unicode classes.
+const ASCII_TOKEN_RE = /[a-z]+|[0-9]+(?:[.,][0-9]+)*|[$%#@+]/g;
 
 /** Tokens of the normalised text. */
 export function tokenize(text: string): string[] {
-  return normalizeText(text).match(TOKEN_RE) ?? [];
+  const s = normalizeText(text);
+  return (ASCII_RE.test(s) ? s.match(ASCII_TOKEN_RE) : s.match(TOKEN_RE)) ?? [];
 }
 
 /** FNV-1a over UTF-16 code units, seeded; `>>> 0` keeps it an unsigned 32-bit number. */
@@ -98,10 +105,85 @@ const SEED_WORD = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
 
+/**
+ * Accumulates (row id → summed weight) in insertion order, reused across texts: an open-addressing
+ * table in typed arrays instead of a Map (the featuriser's hot spot was Map updates and the garbage
+ * they left). Slots are "cleared" by bumping a generation stamp.
+ */
+class BagAccumulator {
+  private keys = new Int32Array(1024);
+  private stamps = new Uint32Array(1024);
+  private slotOf = new Int32Array(1024);
+  private order = new Int32Array(512);
+  private vals = new Float32Array(512);
+  private generation = 0;
+  /** 32 − log2(capacity). */
+  private shift = 22;
+  size = 0;
+
+  reset(): void {
+    this.size = 0;
+    this.generation++;
+    if (this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  add(id: number, w: number): void {
+    const mask = this.keys.length - 1;
+    // Fibonacci hashing: the top log2(capacity) bits of id × 2³²/φ.
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      if (this.stamps[slot] !== this.generation) {
+        if (this.size * 2 >= this.keys.length) {
+          this.grow();
+          this.add(id, w);
+          return;
+        }
+        this.stamps[slot] = this.generation;
+        this.keys[slot] = id;
+        this.slotOf[slot] = this.size;
+        this.order[this.size] = id;
+        this.vals[this.size++] = w;
+        return;
+      }
+      if (this.keys[slot] === id) {
+        const k = this.slotOf[slot] as number;
+        this.vals[k] = (this.vals[k] as number) + w;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The distinct ids and their summed weights, in first-seen order. */
+  take(): FeatureBag {
+    return { ids: this.order.slice(0, this.size), weights: this.vals.slice(0, this.size) };
+  }
+
+  private grow(): void {
+    const ids = this.order.slice(0, this.size);
+    const vals = this.vals.slice(0, this.size);
+    const cap = this.keys.length * 2;
+    this.shift--;
+    this.keys = new Int32Array(cap);
+    this.stamps = new Uint32Array(cap);
+    this.slotOf = new Int32Array(cap);
+    this.order = new Int32Array(cap);
+    this.vals = new Float32Array(cap);
+    this.generation = 1;
+    const n = this.size;
+    this.size = 0;
+    for (let i = 0; i < n; i++) this.add(ids[i] as number, vals[i] as number);
+  }
+}
+
 /** Featuriser bound to one spec (keeps the vocabulary lookup table). */
 export class EncoderFeaturizer {
   readonly layout: FeatureLayout;
   private readonly vocabIndex: Map<string, number>;
+  private readonly acc = new BagAccumulator();
 
   constructor(readonly spec: EncoderFeatureSpec) {
     this.layout = featureLayout(spec);
@@ -119,18 +201,17 @@ export class EncoderFeaturizer {
     return this.layout.wordStart + (fnv1a(word, SEED_WORD) % this.spec.wordBuckets);
   }
 
-  /** Sparse bag of the text: distinct row ids with summed weights. */
+  /** Sparse bag of the text: distinct row ids with summed weights (in first-seen order). */
   featurize(text: string): FeatureBag {
     const tokens = tokenize(text);
-    // Hot path (runs per request): ids and weights go into flat arrays, hashes are computed
-    // incrementally over the characters (FNV-1a is sequential, so hashing w[i..i+n) step by step
-    // gives exactly fnv1a(w.slice(i, i + n))), duplicates merged as they come.
-    const acc = new Map<number, number>();
-    const push = (id: number, w: number): void => {
-      acc.set(id, (acc.get(id) ?? 0) + w);
-    };
-    const { bigramStart, charStart, vocabStart } = this.layout;
+    // Hot path (runs per request): hashes are computed incrementally over the characters (FNV-1a
+    // is sequential, so hashing w[i..i+n) step by step gives exactly fnv1a(w.slice(i, i + n))),
+    // duplicates merged as they come.
+    const acc = this.acc;
+    acc.reset();
+    const { bigramStart, charStart, vocabStart, wordStart } = this.layout;
     const {
+      wordBuckets,
       bigramBuckets,
       charBuckets,
       charMinN,
@@ -145,12 +226,12 @@ export class EncoderFeaturizer {
     for (let t = 0; t < tokens.length; t++) {
       const tok = tokens[t] as string;
       const v = this.vocabIndex.get(tok);
-      push(v ?? this.layout.wordStart + (fnv1a(tok, SEED_WORD) % this.spec.wordBuckets), 1);
+      acc.add(v ?? wordStart + (fnv1a(tok, SEED_WORD) % wordBuckets), 1);
       // Bigram hash of `${prev} ${tok}`: continue the state left after "prev ".
       if (t > 0) {
         let h = prevBigramState;
         for (let i = 0; i < tok.length; i++) h = Math.imul(h ^ tok.charCodeAt(i), 0x01000193);
-        push(bigramStart + ((h >>> 0) % bigramBuckets), bigramWeight);
+        acc.add(bigramStart + ((h >>> 0) % bigramBuckets), bigramWeight);
       }
       let state = (0x811c9dc5 ^ SEED_BIGRAM) >>> 0;
       for (let i = 0; i < tok.length; i++) state = Math.imul(state ^ tok.charCodeAt(i), 0x01000193);
@@ -166,19 +247,10 @@ export class EncoderFeaturizer {
           const k = i + n - 1;
           const c = k === 0 ? 60 : k === len - 1 ? 62 : tok.charCodeAt(k - 1); // '<' word '>'
           h = Math.imul(h ^ c, 0x01000193);
-          if (n >= charMinN) {
-            push(charStart + ((h >>> 0) % charBuckets), cw);
-          }
+          if (n >= charMinN) acc.add(charStart + ((h >>> 0) % charBuckets), cw);
         }
       }
     }
-    const ids = new Int32Array(acc.size);
-    const weights = new Float32Array(acc.size);
-    let k = 0;
-    for (const [id, w] of acc) {
-      ids[k] = id;
-      weights[k++] = w;
-    }
-    return { ids, weights };
+    return acc.take();
   }
 }
