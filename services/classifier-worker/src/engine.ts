@@ -4,6 +4,7 @@ import {
   loadTextClassifier,
   openSharedEncoder,
   type SharedEncoder,
+  type CategoryScoring,
   ToolRanker,
   type Prediction,
   type TextClassifierLike,
@@ -110,7 +111,7 @@ export class ClassifierEngine {
     const embedder: TextEmbedder = {
       embed: (texts) => Promise.all(texts.map((t) => batchers.embed.submit(t))),
     };
-    const custom = await CustomCategories.build(config, embedder, encoder.encoder.thresholds.category);
+    const custom = await CustomCategories.build(config, embedder, categoryCalibration(config, encoder));
     return new ClassifierEngine(config, { domain, intent, encoder }, batchers, custom, metrics);
   }
 
@@ -120,7 +121,7 @@ export class ClassifierEngine {
   }
 
   get embeddingDimension(): number {
-    return this.models.encoder?.encoder.dimension ?? 0;
+    return this.models.encoder?.dimension ?? 0;
   }
 
   /**
@@ -131,7 +132,7 @@ export class ClassifierEngine {
     const encoder = this.models.encoder;
     const custom =
       this.embedder && encoder
-        ? await CustomCategories.build(config, this.embedder, encoder.encoder.thresholds.category)
+        ? await CustomCategories.build(config, this.embedder, categoryCalibration(config, encoder))
         : this.custom;
     this.config = config;
     this.custom = custom;
@@ -160,7 +161,7 @@ export class ClassifierEngine {
       const vectors = toolVectors ? await toolVectors : [];
       const scores = vectors.map((v) => (vector ? dot(vector, v) : 0));
       const similarityThreshold =
-        config.tools.similarityThreshold ?? this.models.encoder?.encoder.thresholds.tool ?? 0;
+        config.tools.similarityThreshold ?? this.models.encoder?.thresholds?.tool ?? 0;
       toolResult = selectTools(tools, request.toolChoice, scores, { ...config.tools, similarityThreshold });
       this.metrics?.tools.inc({ reason: toolResult.reason });
     }
@@ -246,4 +247,26 @@ function round3(x: number): number {
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/**
+ * The custom-category threshold and scoring the encoder was calibrated with. A Hugging Face
+ * encoder has no calibration, so its threshold must come from the config (globally or per
+ * category); loading fails with that instruction rather than guessing a cosine scale.
+ */
+function categoryCalibration(
+  config: RouterConfig,
+  encoder: SharedEncoder,
+): { threshold: number; scoring: CategoryScoring } {
+  if (encoder.thresholds) return encoder.thresholds.category;
+  const custom = config.categories.filter((c) => c.signal === 'custom');
+  const global = config.classifiers.custom.threshold;
+  const missing = custom.filter((c) => c.threshold === undefined && global === undefined).map((c) => c.name);
+  if (missing.length > 0)
+    throw new Error(
+      `${config.classifiers.encoderDir} is a Hugging Face encoder without calibrated thresholds: set ` +
+        `classifiers.custom.threshold (or a threshold on each custom category: ${missing.join(', ')})`,
+    );
+  // Every category has a threshold from the config; the fallback is then never used.
+  return { threshold: global ?? 1, scoring: 'max' };
 }
