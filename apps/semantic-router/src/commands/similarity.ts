@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SentenceEncoder, ToolRanker, verifySimilarPair } from '@sr/ml';
+import { openSharedEncoder, ToolRanker, verifySimilarPair } from '@sr/ml';
 import { loadConfigFile, ToolDefinition } from '@sr/shared';
 import { z } from 'zod';
 import { openJsonl, parseObjectLine, stringField } from './jsonl';
@@ -18,7 +18,10 @@ export async function similarityCommand(args: {
   output?: string | undefined;
 }): Promise<number> {
   const config = loadConfigFile(args.config);
-  const encoder = await SentenceEncoder.load(resolve(config.classifiers.encoderDir));
+  // Either kind of encoder (in-house or a Hugging Face export), as the cache loads it.
+  const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
+    executionProviders: config.classifiers.executionProviders,
+  });
   const io = openJsonl(args.input, args.output);
   const threshold = config.cache.similarityThreshold;
   let failures = 0;
@@ -72,10 +75,20 @@ export async function selectToolsCommand(args: {
     return 2;
   }
   const tools = parsed.data.tools;
-  const encoder = await SentenceEncoder.load(resolve(config.classifiers.encoderDir));
+  const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
+    executionProviders: config.classifiers.executionProviders,
+  });
+  const threshold = args.threshold ?? config.tools.similarityThreshold ?? encoder.thresholds?.tool;
+  if (threshold === undefined) {
+    await encoder.close();
+    process.stderr.write(
+      `${config.classifiers.encoderDir} has no calibrated tool threshold (a Hugging Face export): ` +
+        'set tools.similarityThreshold in the config or pass --threshold\n',
+    );
+    return 2;
+  }
   const ranker = new ToolRanker(encoder);
   const topK: number = args.topK ?? config.tools.topK;
-  const threshold: number = args.threshold ?? config.tools.similarityThreshold ?? encoder.thresholds.tool;
   const io = openJsonl(args.input, args.output);
   let failures = 0;
   let lineNo = 0;
