@@ -1,7 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { tokenize } from '../src/pii/tokenize';
 import { bioLabels, bioToSpans, spansToBio, viterbiBio } from '../src/pii/labels';
-import { FEATURES_PER_TOKEN, featurize } from '../src/pii/features';
+import { FEATURES_PER_TOKEN, featurize, fnv1a, shapeOf } from '../src/pii/features';
+import type { PiiLexicon } from '../src/pii/lexicon';
+import type { PiiToken } from '../src/pii/tokenize';
 import { forwardTagger, initTagger } from '../src/pii/network';
 import { buildTaggerGraph } from '../src/pii/export';
 import { quantizeRows } from '../src/onnx/bag-classifier';
@@ -59,6 +61,111 @@ describe('BIO labelling and decoding', () => {
   });
 });
 
+/**
+ * The features as first written (pii-tok-v3): every feature the fnv1a hash of `${name}${value}`
+ * built as a string. The fast implementation must give the same ids (the model was trained on them).
+ */
+function referenceFeaturize(tokens: readonly PiiToken[], buckets: number, lexicon: PiiLexicon): number[] {
+  const n = tokens.length;
+  const norm = (w: string): string => w.toLowerCase().replace(/\p{N}/gu, '0');
+  const low = tokens.map((t) => norm(t.text));
+  const shp = tokens.map((t) => shapeOf(t.text));
+  const lex = tokens.map((t) => {
+    const l = t.text.toLowerCase();
+    return `${lexicon.first.has(l) ? 'F' : '-'}${lexicon.last.has(l) ? 'L' : '-'}${lexicon.place.has(l) ? 'P' : '-'}`;
+  });
+  const w = (i: number): string => (i < 0 ? '<s>' : i >= n ? '</s>' : low[i]!);
+  const s = (i: number): string => (i < 0 ? '<s>' : i >= n ? '</s>' : shp[i]!);
+  const lx = (i: number): string => (i < 0 || i >= n ? '<>' : lex[i]!);
+  const head = n > 0 ? low[0]! : '<s>';
+  const out: number[] = [];
+  let line = 0;
+  for (let i = 0; i < n; i++) {
+    const tok = tokens[i]!;
+    if (i > 0 && tok.lineStart) line++;
+    const lw = low[i]!;
+    const sh = shp[i]!;
+    const ls = tok.lineStart ? '1' : '0';
+    const names = [
+      'bias',
+      `w=${lw}`,
+      `raw=${tok.text}`,
+      `shape=${sh}`,
+      `full=${shapeOf(tok.text, false).slice(0, 8)}`,
+      `p3=${lw.slice(0, 3)}`,
+      `s3=${lw.slice(-3)}`,
+      `s4=${lw.slice(-4)}`,
+      `w-1=${w(i - 1)}`,
+      `w+1=${w(i + 1)}`,
+      `w-2=${w(i - 2)}`,
+      `w+2=${w(i + 2)}`,
+      `w-3=${w(i - 3)}`,
+      `sh-1=${s(i - 1)}|${sh}`,
+      `sh+1=${sh}|${s(i + 1)}`,
+      `bi-1=${w(i - 1)}|${lw}`,
+      `bi+1=${lw}|${w(i + 1)}`,
+      `line=${ls}|${sh}`,
+      `ctx=${w(i - 2)}|${w(i - 1)}`,
+      `head=${head}|${Math.min(line, 4)}`,
+      `lineno=${Math.min(line, 6)}|${ls}|${sh}`,
+      `lex=${lex[i]!}|${sh}`,
+      `lex-1=${lx(i - 1)}|${lex[i]!}`,
+      `lex+1=${lex[i]!}|${lx(i + 1)}`,
+    ];
+    for (const name of names) out.push(fnv1a(name) % buckets);
+  }
+  return out;
+}
+
+/** The constrained Viterbi as first written: every label pair checked at every token. */
+function referenceViterbi(logProbs: Float32Array, numTokens: number, labels: readonly string[]): number[] {
+  const L = labels.length;
+  if (numTokens === 0) return [];
+  const ok = (p: number, c: number): boolean =>
+    !labels[c]!.startsWith('I-') || labels[p]!.slice(2) === labels[c]!.slice(2);
+  let score = Array.from({ length: L }, (_, c) => (labels[c]!.startsWith('I-') ? -Infinity : logProbs[c]!));
+  const back: number[][] = [];
+  for (let t = 1; t < numTokens; t++) {
+    const next: number[] = [];
+    const arg: number[] = [];
+    for (let c = 0; c < L; c++) {
+      let best = -Infinity;
+      let a = 0;
+      for (let p = 0; p < L; p++)
+        if (ok(p, c) && score[p]! > best) {
+          best = score[p]!;
+          a = p;
+        }
+      next.push(best + logProbs[t * L + c]!);
+      arg.push(a);
+    }
+    back.push(arg);
+    score = next;
+  }
+  let last = 0;
+  for (let c = 1; c < L; c++) if (score[c]! > score[last]!) last = c;
+  const path = [last];
+  for (let t = numTokens - 1; t > 0; t--) path.unshift(back[t - 1]![path[0]!]!);
+  return path;
+}
+
+describe('viterbiBio', () => {
+  it('finds the same paths as the all-pairs reference (random scores, ties, impossible labels)', () => {
+    const labels = bioLabels(['PERSON', 'LOCATION', 'ORGANIZATION', 'STREET_ADDRESS', 'DATE_TIME']);
+    const rnd = mulberry32(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(rnd() * 40);
+      const logp = new Float32Array(n * labels.length);
+      for (let i = 0; i < logp.length; i++) {
+        const r = rnd();
+        // coarse values make ties common; some labels impossible
+        logp[i] = r < 0.05 ? -Infinity : -Math.round(r * 6);
+      }
+      expect(viterbiBio(logp, n, labels)).toEqual(referenceViterbi(logp, n, labels));
+    }
+  });
+});
+
 describe('features', () => {
   it('produces FEATURES_PER_TOKEN ids in range, deterministic', () => {
     const toks = tokenize('Call Anna at 905-674-3793');
@@ -66,6 +173,30 @@ describe('features', () => {
     expect(a.length).toBe(toks.length * FEATURES_PER_TOKEN);
     expect(Math.max(...a)).toBeLessThan(1024);
     expect(featurize(toks, 1024)).toEqual(a);
+  });
+
+  it('gives the same ids as the string-built reference features (any bucket count)', () => {
+    const lexicon: PiiLexicon = {
+      first: new Set(['anna', 'jürgen', 'mary']),
+      last: new Set(['berg', 'müller', 'mary']),
+      place: new Set(['oslo', 'münchen', 'berg']),
+    };
+    const texts = [
+      'Dr. Anna Berg flew from Oslo to Lima on Friday 3 May 2024.',
+      'Name: JÜRGEN MÜLLER\n\nHauptstraße 12\n80331 München\nTel +49 (0)89 1234-567',
+      "mary's IBAN is DE89 3704 0044 0532 0130 00, card 4111-1111-1111-1111",
+      'İstanbul ǅemal ﬁnance ١٢٣ Ⅻ ² 𝟙𝟚 𝔘𝔫𝔦 😀 café naïve x86_64 v2.3.1',
+      'a\nb\nc\nd\ne\nf\ng\nh 1 22 333 4444 55555 ABCDEFGHIJ abcdefghij AbCdEfGhIjK',
+      '',
+      'x',
+    ];
+    for (const buckets of [1024, 262144, 1000, 262143])
+      for (const text of texts) {
+        const toks = tokenize(text);
+        expect(Array.from(featurize(toks, buckets, lexicon))).toEqual(
+          referenceFeaturize(toks, buckets, lexicon),
+        );
+      }
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { SrError } from '@sr/shared';
 import type { PiiModelConfig } from './export';
-import { FEATURES_PER_TOKEN, PII_FEATURE_VERSION, featurize } from './features';
+import { FEATURES_PER_TOKEN, PII_FEATURE_VERSION, featurizeInto } from './features';
 import { bioToSpans, viterbiBio } from './labels';
 import type { EntitySpan } from './labels';
 import { tokenize } from './tokenize';
@@ -122,7 +122,7 @@ export class PiiEntityModel {
     const ids = new Int32Array(total * F);
     let offset = 0;
     for (const t of toks) {
-      ids.set(featurize(t, this.config.buckets, this.lexicon), offset * F);
+      featurizeInto(t, this.config.buckets, this.lexicon, ids, offset * F);
       offset += t.length;
     }
     const probs = await this.tokenProbs(ids, total);

@@ -24,23 +24,51 @@ export interface PiiModelConfig {
   training?: Record<string, unknown>;
 }
 
+/** The tagger's stored weights: the embedding table as int8 rows × one float scale per row. */
+export interface QuantizedTaggerWeights {
+  buckets: number;
+  dim: number;
+  hidden: number;
+  labels: number;
+  /** [buckets × dim] int8 */
+  q: Int8Array;
+  /** [buckets] */
+  scales: Float32Array;
+  w1: Float32Array;
+  b1: Float32Array;
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
 /**
- * The tagger as ONNX: `ids` int32 [tokens, F] → int8 embedding rows × per-row scale → sum over the F
+ * The tagger as ONNX: `ids` int32 [tokens, F] → rows of the embedding table summed over the F
  * features → ReLU layer → `probs` [tokens, labels]. Tokens are independent (context is in the
  * features), so any number of texts can be packed into one run.
+ *
+ * The file stores the table as int8 × per-row scale (a quarter of the bytes); the dequantising
+ * Cast·Mul reads only initializers, so onnxruntime folds it into a float table once when the
+ * session loads, and each run gathers float rows and sums them. Gathering int8 and dequantising
+ * [tokens × F × dim] elements on every run instead cost 2.6 times as much CPU per run (measured
+ * on a 165-token prompt: 0.44 → 0.17 ms, the same probabilities bit for bit), at ~25 MB of
+ * memory for the float table.
  */
 export function buildTaggerGraph(w: TaggerWeights): GraphBuilder {
+  const { q, scales } = quantizeRows(w.embeddings, w.buckets, w.dim);
+  return buildQuantizedTaggerGraph({ ...w, q, scales });
+}
+
+/** `buildTaggerGraph` from already quantised weights (re-exporting a model without retraining). */
+export function buildQuantizedTaggerGraph(w: QuantizedTaggerWeights): GraphBuilder {
   const g = new GraphBuilder({
     name: 'pii_token_tagger',
     opset: 18,
     docString: 'hashed-feature BIO tagger for PII entities',
   });
   const ids = g.input('ids', 'int32', ['tokens', FEATURES_PER_TOKEN]);
-  const { q, scales } = quantizeRows(w.embeddings, w.buckets, w.dim);
-  const table = g.initializer('embeddings_q', q, [w.buckets, w.dim]);
-  const scale = g.initializer('embeddings_scale', scales, [w.buckets, 1]);
-  const emb = g.mul(g.cast(g.gather(table, ids), 'float32'), g.gather(scale, ids));
-  const bag = g.reduceSum(emb, [1]);
+  const table = g.initializer('embeddings_q', w.q, [w.buckets, w.dim]);
+  const scale = g.initializer('embeddings_scale', w.scales, [w.buckets, 1]);
+  const dequantised = g.mul(g.cast(table, 'float32'), scale); // constant: folded at load
+  const bag = g.reduceSum(g.gather(dequantised, ids), [1]);
   const hidden = g.relu(
     g.linear(bag, g.initializer('w1', w.w1, [w.dim, w.hidden]), g.initializer('b1', w.b1, [w.hidden])),
   );

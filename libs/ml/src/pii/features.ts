@@ -48,40 +48,127 @@ function cont(h: number, s: string): number {
   return h;
 }
 
+/** `cont(h, s.slice(from, to))` without allocating the slice. */
+function contRange(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
 const OFFSET = 0x811c9dc5;
+const hashOf = (s: string): number => cont(OFFSET, s);
+const bar = (h: number): number => cont(h, '|');
+
 // Feature-name prefixes, hashed once.
-const P = Object.fromEntries(
-  [
-    'bias',
-    'w=',
-    'raw=',
-    'shape=',
-    'full=',
-    'p3=',
-    's3=',
-    's4=',
-    'w-1=',
-    'w+1=',
-    'w-2=',
-    'w+2=',
-    'w-3=',
-    'sh-1=',
-    'sh+1=',
-    'bi-1=',
-    'bi+1=',
-    'line=',
-    'ctx=',
-    'head=',
-    'lineno=',
-    'lex=',
-    'lex-1=',
-    'lex+1=',
-  ].map((p) => [p, cont(OFFSET, p)]),
-) as Record<string, number>;
+const P_BIAS = hashOf('bias');
+const P_W = hashOf('w=');
+const P_RAW = hashOf('raw=');
+const P_SHAPE = hashOf('shape=');
+const P_FULL = hashOf('full=');
+const P_P3 = hashOf('p3=');
+const P_S3 = hashOf('s3=');
+const P_S4 = hashOf('s4=');
+const P_WM1 = hashOf('w-1=');
+const P_WP1 = hashOf('w+1=');
+const P_WM2 = hashOf('w-2=');
+const P_WP2 = hashOf('w+2=');
+const P_WM3 = hashOf('w-3=');
+const P_SHM1 = hashOf('sh-1=');
+const P_SHP1 = hashOf('sh+1=');
+const P_BIM1 = hashOf('bi-1=');
+const P_BIP1 = hashOf('bi+1=');
+const P_CTX = hashOf('ctx=');
+const P_HEAD = hashOf('head=');
+
+// Lexicon membership as three flags: first name, last name, place ("F-P" = first name and place),
+// coded as bits F=4, L=2, P=1; code 8 stands for "no token" (before the first or after the last).
+const LEX_STRINGS = ['---', '--P', '-L-', '-LP', 'F--', 'F-P', 'FL-', 'FLP', '<>'];
+const NO_TOKEN = 8;
+// Prefixes and whole features that depend only on a few small values, hashed once:
+// `line=<0|1>|`, `lineno=<0..6>|<0|1>|`, `lex=<flags>|`, `lex-1=<prev>|<cur>`, `lex+1=<cur>|<next>`.
+const LINE_PREFIX = ['0', '1'].map((ls) => bar(cont(hashOf('line='), ls)));
+const LINENO_PREFIX = [0, 1, 2, 3, 4, 5, 6].map((l) =>
+  ['0', '1'].map((ls) => bar(cont(bar(cont(hashOf('lineno='), String(l))), ls))),
+);
+const LEX_PREFIX = LEX_STRINGS.map((x) => bar(cont(hashOf('lex='), x)));
+const LEX_PREV = LEX_STRINGS.map((prev) =>
+  LEX_STRINGS.map((cur) => cont(bar(cont(hashOf('lex-1='), prev)), cur)),
+);
+const LEX_NEXT = LEX_STRINGS.map((cur) =>
+  LEX_STRINGS.map((next) => cont(bar(cont(hashOf('lex+1='), cur)), next)),
+);
+
+const NUMERIC = /\p{N}/gu;
+const NON_ASCII = /[\u0080-\u{10ffff}]/u;
+const ASCII_DIGITS = /[0-9]/g;
+
+/** The lexicon's three word sets as one map: word → flags (first name 4, last name 2, place 1). */
+const LEXICON_CODES = new WeakMap<PiiLexicon, Map<string, number>>();
+
+function lexiconCodes(lexicon: PiiLexicon): Map<string, number> {
+  let codes = LEXICON_CODES.get(lexicon);
+  if (!codes) {
+    codes = new Map();
+    for (const [set, bit] of [
+      [lexicon.first, 4],
+      [lexicon.last, 2],
+      [lexicon.place, 1],
+    ] as const)
+      for (const word of set) codes.set(word, (codes.get(word) ?? 0) | bit);
+    LEXICON_CODES.set(lexicon, codes);
+  }
+  return codes;
+}
 
 // Digits are folded to 0 so "1961" and "1985" share a feature; letters keep their identity.
 function norm(word: string): string {
-  return word.toLowerCase().replace(/\p{N}/gu, '0');
+  return word.toLowerCase().replace(NUMERIC, '0');
+}
+
+/** Per-token strings the features are built from: normalised word, collapsed shape, full shape prefix. */
+interface TokenStrings {
+  low: string;
+  /** Whether `low` is exactly `word.toLowerCase()` (no digits were folded). */
+  lowerCase: boolean;
+  shape: string;
+  /** `shapeOf(word, false).slice(0, 8)` */
+  full: string;
+}
+
+/**
+ * norm + both shapes in one pass over an ASCII word (the common case); other words take the
+ * general (Unicode) path. Both give the same strings.
+ */
+function tokenStrings(word: string): TokenStrings {
+  if (NON_ASCII.test(word)) {
+    const low = norm(word);
+    return { low, lowerCase: false, shape: shapeOf(word), full: shapeOf(word, false).slice(0, 8) };
+  }
+  let shape = '';
+  let full = '';
+  let last = -1;
+  let digits = false;
+  let upper = false;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    let c: number;
+    if (code >= 65 && code <= 90) {
+      c = 88; // X
+      upper = true;
+    } else if (code >= 97 && code <= 122)
+      c = 120; // x
+    else if (code >= 48 && code <= 57) {
+      c = 100; // d
+      digits = true;
+    } else c = code;
+    if (i < 8) full += String.fromCharCode(c);
+    if (c !== last) shape += String.fromCharCode(c);
+    last = c;
+  }
+  if (!digits) return { low: upper ? word.toLowerCase() : word, lowerCase: true, shape, full };
+  return { low: word.toLowerCase().replace(ASCII_DIGITS, '0'), lowerCase: false, shape, full };
 }
 
 const BOS = '<s>';
@@ -97,57 +184,93 @@ export function featurize(
   buckets: number,
   lexicon: PiiLexicon = EMPTY_LEXICON,
 ): Int32Array {
+  const out = new Int32Array(tokens.length * FEATURES_PER_TOKEN);
+  featurizeInto(tokens, buckets, lexicon, out, 0);
+  return out;
+}
+
+/**
+ * `featurize` writing into `out` from index `offset` (texts packed into one model run share one
+ * buffer). Every feature is the FNV-1a hash of the string `${name}${value}` (pairs joined by `|`)
+ * modulo `buckets`; the hashes are built incrementally and the constant parts precomputed, so no
+ * feature string is allocated.
+ */
+export function featurizeInto(
+  tokens: readonly PiiToken[],
+  buckets: number,
+  lexicon: PiiLexicon,
+  out: Int32Array,
+  offset: number,
+): void {
   const n = tokens.length;
   const F = FEATURES_PER_TOKEN;
-  const out = new Int32Array(n * F);
-  const low = tokens.map((t) => norm(t.text));
-  const shp = tokens.map((t) => shapeOf(t.text));
+  const low = new Array<string>(n);
+  const shp = new Array<string>(n);
+  const full = new Array<string>(n);
+  const lex = new Uint8Array(n);
+  const codes = lexiconCodes(lexicon);
+  for (let i = 0; i < n; i++) {
+    const text = tokens[i]!.text;
+    const t = tokenStrings(text);
+    low[i] = t.low;
+    shp[i] = t.shape;
+    full[i] = t.full;
+    lex[i] = codes.get(t.lowerCase ? t.low : text.toLowerCase()) ?? 0;
+  }
   const w = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : low[i]!);
-  // Lexicon membership as three flags: first name, last name, place ("F-P" = first name and place).
-  const lex = tokens.map((t) => {
-    const l = t.text.toLowerCase();
-    return `${lexicon.first.has(l) ? 'F' : '-'}${lexicon.last.has(l) ? 'L' : '-'}${lexicon.place.has(l) ? 'P' : '-'}`;
-  });
-  const lx = (i: number): string => (i < 0 || i >= n ? '<>' : lex[i]!);
   const s = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : shp[i]!);
+  const lx = (i: number): number => (i < 0 || i >= n ? NO_TOKEN : lex[i]!);
   // Document context: the text's first word and the token's line number. Address blocks that open a
   // text ("Name\n\n12 Main St\n…") are annotated differently from ones inside a sentence.
-  const head = n > 0 ? low[0]! : BOS;
+  const headPrefix = bar(cont(P_HEAD, n > 0 ? low[0]! : BOS));
+  const headFeature = [0, 1, 2, 3, 4].map((l) => cont(headPrefix, String(l)));
+  const bias = fin(P_BIAS, buckets);
   let line = 0;
-  const bar = (h: number): number => cont(h, '|');
-  const fin = (h: number): number => (h >>> 0) % buckets;
   for (let i = 0; i < n; i++) {
     const tok = tokens[i]!;
     if (i > 0 && tok.lineStart) line++;
     const lw = low[i]!;
     const sh = shp[i]!;
-    const ls = tok.lineStart ? '1' : '0';
-    // Same strings as `${name}${value}` hashed with fnv1a, built incrementally without allocating them.
-    const o = i * F;
-    out[o] = fin(P['bias']!);
-    out[o + 1] = fin(cont(P['w=']!, lw));
-    out[o + 2] = fin(cont(P['raw=']!, tok.text));
-    out[o + 3] = fin(cont(P['shape=']!, sh));
-    out[o + 4] = fin(cont(P['full=']!, shapeOf(tok.text, false).slice(0, 8)));
-    out[o + 5] = fin(cont(P['p3=']!, lw.slice(0, 3)));
-    out[o + 6] = fin(cont(P['s3=']!, lw.slice(-3)));
-    out[o + 7] = fin(cont(P['s4=']!, lw.slice(-4)));
-    out[o + 8] = fin(cont(P['w-1=']!, w(i - 1)));
-    out[o + 9] = fin(cont(P['w+1=']!, w(i + 1)));
-    out[o + 10] = fin(cont(P['w-2=']!, w(i - 2)));
-    out[o + 11] = fin(cont(P['w+2=']!, w(i + 2)));
-    out[o + 12] = fin(cont(P['w-3=']!, w(i - 3)));
-    out[o + 13] = fin(cont(bar(cont(P['sh-1=']!, s(i - 1))), sh));
-    out[o + 14] = fin(cont(bar(cont(P['sh+1=']!, sh)), s(i + 1)));
-    out[o + 15] = fin(cont(bar(cont(P['bi-1=']!, w(i - 1))), lw));
-    out[o + 16] = fin(cont(bar(cont(P['bi+1=']!, lw)), w(i + 1)));
-    out[o + 17] = fin(cont(bar(cont(P['line=']!, ls)), sh));
-    out[o + 18] = fin(cont(bar(cont(P['ctx=']!, w(i - 2))), w(i - 1)));
-    out[o + 19] = fin(cont(bar(cont(P['head=']!, head)), String(Math.min(line, 4))));
-    out[o + 20] = fin(cont(bar(cont(bar(cont(P['lineno=']!, String(Math.min(line, 6)))), ls)), sh));
-    out[o + 21] = fin(cont(bar(cont(P['lex=']!, lex[i]!)), sh));
-    out[o + 22] = fin(cont(bar(cont(P['lex-1=']!, lx(i - 1))), lex[i]!));
-    out[o + 23] = fin(cont(bar(cont(P['lex+1=']!, lex[i]!)), lx(i + 1)));
+    const ls = tok.lineStart ? 1 : 0;
+    const wm1 = w(i - 1);
+    const wp1 = w(i + 1);
+    const wm2 = w(i - 2);
+    const len = lw.length;
+    const o = offset + i * F;
+    out[o] = bias;
+    out[o + 1] = fin(cont(P_W, lw), buckets);
+    out[o + 2] = fin(cont(P_RAW, tok.text), buckets);
+    out[o + 3] = fin(cont(P_SHAPE, sh), buckets);
+    out[o + 4] = fin(cont(P_FULL, full[i]!), buckets);
+    out[o + 5] = fin(contRange(P_P3, lw, 0, Math.min(3, len)), buckets);
+    out[o + 6] = fin(contRange(P_S3, lw, Math.max(0, len - 3), len), buckets);
+    out[o + 7] = fin(contRange(P_S4, lw, Math.max(0, len - 4), len), buckets);
+    out[o + 8] = fin(cont(P_WM1, wm1), buckets);
+    out[o + 9] = fin(cont(P_WP1, wp1), buckets);
+    out[o + 10] = fin(cont(P_WM2, wm2), buckets);
+    out[o + 11] = fin(cont(P_WP2, w(i + 2)), buckets);
+    out[o + 12] = fin(cont(P_WM3, w(i - 3)), buckets);
+    out[o + 13] = fin(cont(bar(cont(P_SHM1, s(i - 1))), sh), buckets);
+    out[o + 14] = fin(cont(bar(cont(P_SHP1, sh)), s(i + 1)), buckets);
+    out[o + 15] = fin(cont(bar(cont(P_BIM1, wm1)), lw), buckets);
+    out[o + 16] = fin(cont(bar(cont(P_BIP1, lw)), wp1), buckets);
+    out[o + 17] = fin(cont(LINE_PREFIX[ls]!, sh), buckets);
+    out[o + 18] = fin(cont(bar(cont(P_CTX, wm2)), wm1), buckets);
+    out[o + 19] = fin(headFeature[Math.min(line, 4)]!, buckets);
+    out[o + 20] = fin(cont(LINENO_PREFIX[Math.min(line, 6)]![ls]!, sh), buckets);
+    const cur = lex[i]!;
+    out[o + 21] = fin(cont(LEX_PREFIX[cur]!, sh), buckets);
+    out[o + 22] = fin(LEX_PREV[lx(i - 1)]![cur]!, buckets);
+    out[o + 23] = fin(LEX_NEXT[cur]![lx(i + 1)]!, buckets);
   }
-  return out;
+}
+
+/**
+ * `(h >>> 0) % buckets`. That unsigned value may exceed the int32 range, which makes `%` a
+ * floating-point remainder (measured: a third of featurisation time); a power-of-two bucket count
+ * is a mask, any other count splits off the low bit so both remainders are int32 operations.
+ */
+function fin(h: number, buckets: number): number {
+  if ((buckets & (buckets - 1)) === 0 && buckets <= 0x40000000) return h & (buckets - 1);
+  return ((((h >>> 1) % buckets) * 2 + (h & 1)) % buckets) | 0;
 }
