@@ -9,7 +9,13 @@ import {
   stem,
   wordIdf,
 } from '../src/tool-ranking/lexical';
-import { LEXICAL_WEIGHT, ToolRanker, blendToolScore, toolRelevance } from '../src/tool-ranking/tool-ranker';
+import {
+  LEXICAL_WEIGHT,
+  ToolRanker,
+  blendToolScore,
+  calibrateToolThreshold,
+  toolRelevance,
+} from '../src/tool-ranking/tool-ranker';
 import { splitIdentifier, toolText } from '../src/tool-ranking/tool-text';
 import type { OpenAiTool } from '../src/tool-ranking/tool-text';
 
@@ -163,6 +169,22 @@ describe('ToolRanker', () => {
     ];
     const ranking = await ranker.rank('what is the sales tax rate in Denver', tools);
     expect(ranking[0]?.name).toBe('lookup_tax_rate');
+  });
+
+  it('calibrates a threshold on the blended score that most right tools clear', async () => {
+    const pairs = [
+      { query: 'is it raining in Oslo right now?', tool: TOOLS[0]!.function },
+      { query: 'post "deploy done" to #ops', tool: TOOLS[1]!.function },
+      { query: 'recipes with chickpeas', tool: TOOLS[2]!.function },
+      { query: 'invoice customer 7 for 90 dollars', tool: TOOLS[3]!.function },
+    ];
+    const threshold = await calibrateToolThreshold(encoder, pairs, 0);
+    const ranker = new ToolRanker(encoder);
+    for (const p of pairs) {
+      const sel = await ranker.select(p.query, TOOLS, { topK: 4, threshold });
+      expect(sel.selected).toContain(p.tool.name);
+    }
+    await expect(calibrateToolThreshold(encoder, [])).rejects.toThrow('at least one pair');
   });
 
   it('selects top_k above the threshold', async () => {

@@ -178,3 +178,22 @@ export class ToolRanker {
     return this.cache.size;
   }
 }
+
+/**
+ * A relevance threshold on the blended score: the `quantile` (default 0.1) of the right tools'
+ * scores over `(query, right tool)` pairs, so ~90% of right tools clear it. Training calls it on
+ * pairs neither training nor evaluation reads (see encoder/train/calibrate-tools.ts).
+ */
+export async function calibrateToolThreshold(
+  embedder: TextEmbedder,
+  pairs: ReadonlyArray<{ readonly query: string; readonly tool: OpenAiTool['function'] }>,
+  quantile = 0.1,
+): Promise<number> {
+  if (pairs.length === 0) throw new RangeError('calibrateToolThreshold needs at least one pair');
+  const q = await embedder.embed(pairs.map((p) => p.query));
+  const t = await embedder.embed(pairs.map((p) => toolText(p.tool)));
+  const scores = pairs
+    .map((p, i) => toolRelevance(p.query, p.tool, cosine(q[i] as Float32Array, t[i] as Float32Array)))
+    .sort((a, b) => a - b);
+  return scores[Math.min(scores.length - 1, Math.floor(scores.length * quantile))] as number;
+}
