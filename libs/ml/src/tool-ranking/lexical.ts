@@ -44,7 +44,16 @@ export function stem(w: string): string {
 
 /** Lower-cased content words of a text (identifiers split: "getWeather" → "get", "weather"). */
 export function contentWords(text: string): string[] {
-  return (splitIdentifier(text).match(/[a-z0-9]+/g) ?? []).filter((w) => w.length > 1 && !STOPWORDS.has(w));
+  const out: string[] = [];
+  // One pass over alphanumeric runs; only runs with an inner capital or a separator-free
+  // identifier shape go through splitIdentifier (long prompts stay linear and cheap).
+  for (const run of text.match(/[A-Za-z0-9]+/g) ?? []) {
+    const words = /[a-z0-9][A-Z]|[A-Z]{2}[a-z]/.test(run)
+      ? splitIdentifier(run).split(' ')
+      : [run.toLowerCase()];
+    for (const w of words) if (w.length > 1 && !STOPWORDS.has(w)) out.push(w);
+  }
+  return out;
 }
 
 /** Stemmed words of one tool, each with its field weight: 2 in the name, 1 in description/parameters. */
@@ -77,7 +86,7 @@ export type QueryTerms = ReadonlyArray<{ readonly stem: string; readonly idf: nu
 
 export function queryTerms(query: string): QueryTerms {
   const seen = new Map<string, number>();
-  for (const w of contentWords(query)) {
+  for (const w of new Set(contentWords(query))) {
     const s = stem(w);
     if (!seen.has(s)) seen.set(s, wordIdf(w, s));
   }
