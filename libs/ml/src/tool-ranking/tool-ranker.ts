@@ -94,9 +94,17 @@ function validate(tools: readonly OpenAiTool[]): void {
   });
 }
 
+/** Keys of definition objects already seen (one request asks for embeddings, then for scores); a definition object is treated as immutable once ranked. */
+const keyMemo = new WeakMap<object, string>();
+
 function toolKey(fn: OpenAiTool['function']): string {
-  // The lexical index reads the name, description and parameter names; toolText holds all three.
-  return createHash('sha256').update(toolText(fn)).digest('base64');
+  let key = keyMemo.get(fn);
+  if (key === undefined) {
+    // The lexical index reads the name, description and parameter names; toolText holds all three.
+    key = createHash('sha256').update(toolText(fn)).digest('base64');
+    keyMemo.set(fn, key);
+  }
+  return key;
 }
 
 function scores(query: string, queryVector: Float32Array, cached: readonly CachedTool[]): number[] {
