@@ -94,7 +94,10 @@ function validate(tools: readonly OpenAiTool[]): void {
   });
 }
 
-/** Keys of definition objects already seen (one request asks for embeddings, then for scores); a definition object is treated as immutable once ranked. */
+/**
+ * Keys of definition objects already seen (one request asks for embeddings, then for scores);
+ * a definition object is treated as immutable once ranked.
+ */
 const keyMemo = new WeakMap<object, string>();
 
 function toolKey(fn: OpenAiTool['function']): string {
