@@ -158,8 +158,11 @@ export class ClassifierEngine {
     const { signals, vector } = await this.signals(text, timingsMs, wantTools);
     let toolResult: ToolsResult | null = null;
     if (wantTools) {
+      // The ranker's blended score (encoder cosine + lexical overlap with name, description and
+      // parameter names); the tool embeddings were cached concurrently with the signals.
       const vectors = toolVectors ? await toolVectors : [];
-      const scores = vectors.map((v) => (vector ? dot(vector, v) : 0));
+      const scores =
+        toolVectors && vector ? await this.ranker!.scoresFor(text, vector, tools) : vectors.map(() => 0);
       const similarityThreshold =
         config.tools.similarityThreshold ?? this.models.encoder?.thresholds?.tool ?? 0;
       toolResult = selectTools(tools, request.toolChoice, scores, { ...config.tools, similarityThreshold });
@@ -233,12 +236,6 @@ function toSignal(p: Prediction | undefined, threshold: number): Signal {
   for (const [label, prob] of Object.entries(p.distribution)) distribution[label] = round6(prob);
   const score = Math.min(1, Math.max(0, round6(p.score)));
   return { label: p.score >= threshold ? p.label : 'unknown', score, distribution };
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
 }
 
 function round3(x: number): number {
