@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
@@ -15,6 +16,7 @@ import { createCacheService } from '@sr/cache-service';
 import { createClassifierWorker } from '@sr/classifier-worker';
 import { createGateway, createExtProcServer } from '@sr/extproc-gateway';
 import { createGuardWorker } from '@sr/guard-worker';
+import { WorkerThreads } from './threads/pool';
 
 export interface EmbeddedOptions {
   configFile: string;
@@ -23,7 +25,10 @@ export interface EmbeddedOptions {
   logger?: Logger;
   /** Directory that relative model paths in the config resolve against. */
   baseDir?: string;
-  /** An extra span exporter (tests pass an in-memory one). */
+  /**
+   * An extra span exporter (tests pass an in-memory one). It sees the main thread's spans only,
+   * so `bus.workerThreads: auto` keeps the workers on the main thread when one is given.
+   */
   spanExporter?: SpanExporter;
 }
 
@@ -67,14 +72,28 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   });
   const bus = new InstrumentedBus(new InProcessBus(), common);
   const baseDir = options.baseDir ?? process.cwd();
-  const guard = createGuardWorker({ configStore, bus, logger, registry, baseDir });
-  const classifier = createClassifierWorker({ configStore, bus, logger, registry, baseDir });
-  const cache = createCacheService({ config: initial, configStore, bus, logger, registry, baseDir });
+  const threaded = useWorkerThreads(initial.bus.workerThreads, options.spanExporter !== undefined);
+  // Threaded: the guard in one worker thread, the classifier and the cache in another (they share
+  // the encoder and its memo), the gateway on the main thread. Otherwise all on the main thread.
+  let threads: WorkerThreads | undefined;
+  const inline: Array<{ start(): Promise<unknown>; shutdown(): Promise<unknown>; isReady?(): boolean }> =
+    threaded
+      ? []
+      : [
+          createGuardWorker({ configStore, bus, logger, registry, baseDir }),
+          createClassifierWorker({ configStore, bus, logger, registry, baseDir }),
+          createCacheService({ config: initial, configStore, bus, logger, registry, baseDir }),
+        ];
+  const metricsSource = {
+    contentType: registry.contentType,
+    metrics: () => (threads ? threads.metricsSource(registry).metrics() : registry.metrics()),
+  };
   const gateway = createGateway({
     config: configStore,
     bus,
     logger,
     registry,
+    metricsSource,
     http: options.ports?.http === undefined ? {} : { port: options.ports.http },
   });
   const extproc = createExtProcServer({
@@ -88,23 +107,33 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     name: 'semantic-router',
     logger,
     registry,
+    metrics: metricsSource,
     listen: {
       ...initial.listeners.metrics,
       ...(options.ports?.metrics === undefined ? {} : { port: options.ports.metrics }),
     },
-    readiness: () => guard.isReady() && classifier.isReady() && gateway.isReady(),
+    readiness: () =>
+      gateway.isReady() && (threads ? threads.isReady() : inline.every((s) => s.isReady?.() ?? true)),
   });
   // Shutdown runs in reverse: stop taking traffic first, then drain workers, then the bus.
   host.onShutdown(() => tracing.shutdown());
   host.onShutdown(() => bus.close());
-  host.onShutdown(() => cache.shutdown());
-  host.onShutdown(() => guard.shutdown());
-  host.onShutdown(() => classifier.shutdown());
+  host.onShutdown(async () => {
+    await Promise.allSettled([threads?.shutdown(), ...inline.map((s) => s.shutdown())]);
+  });
   host.onShutdown(() => gateway.shutdown());
   host.onShutdown(() => extproc.shutdown());
   host.onShutdown(async () => configStore.stop());
 
-  await Promise.all([guard.start(), classifier.start(), cache.start()]);
+  if (threaded)
+    threads = await WorkerThreads.start({
+      configFile: file,
+      baseDir,
+      groups: [['guard'], ['classifier', 'cache']],
+      bus,
+      logger,
+    });
+  else await Promise.all(inline.map((s) => s.start()));
   await gateway.start();
   const { port: grpcPort } = await extproc.start();
   const metricsPort = await host.listen();
@@ -116,4 +145,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     configStore,
     shutdown: () => host.shutdown(),
   };
+}
+
+/** `auto`: threads when there is a second CPU and no in-process span exporter to feed. */
+function useWorkerThreads(setting: boolean | 'auto', inMemorySpans: boolean): boolean {
+  if (setting !== 'auto') return setting;
+  return availableParallelism() >= 2 && !inMemorySpans;
 }

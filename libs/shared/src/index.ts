@@ -31,6 +31,8 @@ export {
   type Subscription,
 } from './bus/bus';
 export { InProcessBus } from './bus/in-process-bus';
+export { serveBusOverPort, ThreadForwarder, RecordingBus } from './bus/thread-bridge';
+export type { BridgeRequest, BridgeReply } from './bus/thread-bridge';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
 export { InstrumentedBus } from './bus/instrumented-bus';
 export { connectConfiguredBus } from './bus/create-bus';
@@ -93,6 +95,6 @@ export {
   type CommonMetrics,
 } from './telemetry/metrics';
 export { startTracing, type Tracing, type TracingOptions } from './telemetry/tracing';
-export { ServiceHost, handleHealth, type ServiceHostOptions } from './service-host';
+export { ServiceHost, handleHealth, type ServiceHostOptions, type MetricsSource } from './service-host';
 export { runServiceProcess, configPathFrom, type RunnableService, type ServiceDeps } from './service-main';
 export { MicroBatcher } from './util/micro-batcher';

@@ -3,10 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 
+/** What /metrics serves: a registry, or a merge of several (embedded mode's worker threads). */
+export type MetricsSource = Pick<Registry, 'contentType' | 'metrics'>;
+
 export interface ServiceHostOptions {
   name: string;
   logger: Logger;
   registry: Registry;
+  /** Served on /metrics instead of `registry` (e.g. merged with worker threads' registries). */
+  metrics?: MetricsSource;
   /** Health/metrics listener; omit to serve none (embedded mode serves one for all). */
   listen?: { host: string; port: number };
   /** Ready when every check returns true (models loaded, bus connected). */
@@ -47,10 +52,12 @@ export class ServiceHost {
     const listen = this.options.listen;
     if (!listen) return undefined;
     this.server = createServer((req, res) => {
-      void handleHealth(req.url ?? '', this, this.options.registry).then(({ status, type, body }) => {
-        res.writeHead(status, { 'content-type': type });
-        res.end(body);
-      });
+      void handleHealth(req.url ?? '', this, this.options.metrics ?? this.options.registry).then(
+        ({ status, type, body }) => {
+          res.writeHead(status, { 'content-type': type });
+          res.end(body);
+        },
+      );
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -89,7 +96,7 @@ export class ServiceHost {
 export async function handleHealth(
   url: string,
   host: { isReady(): boolean },
-  registry: Registry,
+  registry: MetricsSource,
 ): Promise<{ status: number; type: string; body: string }> {
   const path = url.split('?')[0];
   if (path === '/healthz') return { status: 200, type: 'application/json', body: '{"status":"ok"}' };

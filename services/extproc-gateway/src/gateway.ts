@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { ConfigStore, type Bus, type Logger, type RouterConfig } from '@sr/shared';
+import { ConfigStore, type Bus, type Logger, type MetricsSource, type RouterConfig } from '@sr/shared';
 import { createHttpServer, listen } from './http/server';
 import { createGatewayMetrics } from './metrics';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
@@ -13,6 +13,8 @@ export interface GatewayOptions {
   bus: Bus;
   logger: Logger;
   registry: Registry;
+  /** Served on the HTTP listener's /metrics instead of `registry` (embedded mode merges threads'). */
+  metricsSource?: MetricsSource;
   /** Override `listeners.http` (tests pass `{ port: 0 }`); `false` serves no HTTP listener. */
   http?: { host?: string; port?: number } | false;
   env?: NodeJS.ProcessEnv;
@@ -78,7 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           forwarder,
           getConfig,
           logger,
-          registry: options.registry,
+          registry: options.metricsSource ?? options.registry,
           isReady,
           track,
           version: options.version ?? '0.1.0',

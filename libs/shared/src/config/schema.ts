@@ -212,6 +212,11 @@ export const ConfigSchema = z.strictObject({
   bus: z
     .strictObject({
       mode: z.enum(['embedded', 'nats']).default('embedded'),
+      /**
+       * Embedded mode only: run the guard and the classifier + cache in worker threads, so models
+       * use more than one core. `auto`: when the host has at least two CPUs.
+       */
+      workerThreads: z.union([z.boolean(), z.literal('auto')]).default('auto'),
       nats: NatsBus,
     })
     .prefault({}),

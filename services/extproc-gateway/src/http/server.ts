@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
-import { handleHealth, type Logger, type RouterConfig } from '@sr/shared';
+import { handleHealth, type Logger, type MetricsSource, type RouterConfig } from '@sr/shared';
 import { requestIdFrom } from '../pipeline/headers';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { UpstreamForwarder } from '../upstream/forward';
@@ -14,7 +13,7 @@ export interface HttpServerDeps {
   forwarder: UpstreamForwarder;
   getConfig: () => RouterConfig;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsSource;
   isReady: () => boolean;
   track: (work: Promise<void>) => void;
   version: string;
