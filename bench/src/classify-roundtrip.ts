@@ -15,6 +15,13 @@ import { runChildService, startNatsServer, type ChildService } from '@sr/shared/
 export const ROOT = resolve(__dirname, '..', '..');
 
 /** About 200 tokens (≈150 English words) of a realistic user prompt. */
+let promptCounter = 0;
+/** PROMPT_200_TOKENS with a request number in it: same size, never the same text twice. */
+export function uniquePrompt(): string {
+  promptCounter++;
+  return PROMPT_200_TOKENS.replace('second-year', `second-year (group ${100000 + (promptCounter % 900000)})`);
+}
+
 export const PROMPT_200_TOKENS =
   'I am preparing a lecture for second-year students on numerical methods and I want to explain ' +
   "why Newton's method converges quadratically near a simple root but can fail badly when the " +
@@ -181,8 +188,9 @@ export async function runClassifyRoundtripBench(args: readonly string[]): Promis
   try {
     const baseline = await echoBaseline(bus, nats.url, { rate, seconds });
     worker = await workerProcess('classifier-worker', nats.url);
-    const request = { messages: [{ role: 'user' as const, content: PROMPT_200_TOKENS }] };
-    const send = () => call(bus, classify, request, { timeoutMs: 2000 });
+    // A different prompt each time (same length): the encoder's memo must not answer repeats.
+    const send = () =>
+      call(bus, classify, { messages: [{ role: 'user', content: uniquePrompt() }] }, { timeoutMs: 2000 });
     const sample = await send();
     for (let i = 0; i < 500; i++) await send();
     const paced = await pacedLoad(send, { rate, seconds });

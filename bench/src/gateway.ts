@@ -73,8 +73,11 @@ const TOPICS = [
   'What are %d good habits for better sleep?',
 ];
 
+let sent = 0;
+/** Unique across the whole run (warm-ups included), so no prompt is ever answered from the cache. */
 function body(model: string, i: number): string {
-  const text = TOPICS[i % TOPICS.length]!.replace('%d', String(1000 + i));
+  const n = ++sent;
+  const text = TOPICS[i % TOPICS.length]!.replace('%d', String(1000 + n));
   return JSON.stringify({ model, messages: [{ role: 'user', content: text }], max_tokens: 16 });
 }
 

@@ -15,6 +15,7 @@ import {
   echoBaseline,
   pacedLoad,
   PROMPT_200_TOKENS,
+  uniquePrompt,
   saveResult,
   workerProcess,
 } from './classify-roundtrip';
@@ -34,8 +35,13 @@ export async function runGuardBench(args: readonly string[]): Promise<void> {
     const baseline = await echoBaseline(bus, nats.url, { rate, seconds });
     worker = await workerProcess('guard-worker', nats.url);
     const checks = { jailbreak: true, pii: true };
-    const prompt = { messages: [{ role: 'user' as const, content: PROMPT_200_TOKENS }], checks };
-    const send = () => call(bus, guardCheck, prompt, { timeoutMs: 2000 });
+    const send = () =>
+      call(
+        bus,
+        guardCheck,
+        { messages: [{ role: 'user', content: uniquePrompt() }], checks },
+        { timeoutMs: 2000 },
+      );
     const sample = await send();
     for (let i = 0; i < 500; i++) await send();
     const paced = await pacedLoad(send, { rate, seconds });
