@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { tokenize } from '../src/pii/tokenize';
 import { bioLabels, bioToSpans, spansToBio, viterbiBio } from '../src/pii/labels';
-import { FEATURES_PER_TOKEN, featurize, fnv1a, shapeOf } from '../src/pii/features';
+import { FEATURES_PER_TOKEN, featurize, featurizeInto, fnv1a, shapeOf } from '../src/pii/features';
+import { taggedTokens } from '../src/pii/entity-model';
 import type { PiiLexicon } from '../src/pii/lexicon';
 import type { PiiToken } from '../src/pii/tokenize';
 import { forwardTagger, initTagger } from '../src/pii/network';
@@ -197,6 +198,72 @@ describe('features', () => {
           referenceFeaturize(toks, buckets, lexicon),
         );
       }
+  });
+});
+
+describe('featurizeInto with rows', () => {
+  it('writes the selected rows of the full matrix', () => {
+    const lexicon: PiiLexicon = {
+      first: new Set(['anna']),
+      last: new Set(['berg']),
+      place: new Set(['oslo']),
+    };
+    const toks = tokenize('Dear Anna,\n\nwe met in Oslo.\nRoom 12, 3rd floor\nbye now and then see you');
+    const F = FEATURES_PER_TOKEN;
+    const all = featurize(toks, 4096, lexicon);
+    for (const rows of [[0], [1, 2, 3], [5, 9, 10, 17], [toks.length - 1], toks.map((_, i) => i)]) {
+      const out = new Int32Array(2 + rows.length * F);
+      featurizeInto(toks, 4096, lexicon, out, 2, rows);
+      rows.forEach((i, r) =>
+        expect(Array.from(out.subarray(2 + r * F, 2 + (r + 1) * F))).toEqual(
+          Array.from(all.subarray(i * F, (i + 1) * F)),
+        ),
+      );
+    }
+  });
+});
+
+describe('taggedTokens', () => {
+  const lexicon: PiiLexicon = { first: new Set(['anna']), last: new Set(), place: new Set() };
+  const picked = (text: string): string[] | undefined => {
+    const toks = tokenize(text);
+    const rows = taggedTokens(text, toks, lexicon);
+    return rows && Array.from(rows, (i) => toks[i]!.text);
+  };
+  it('keeps every token of a text without capitals', () => {
+    expect(picked('i met anna smith in oslo yesterday')).toBeUndefined();
+  });
+  it('keeps capitalised, non-ASCII and first-name words with one neighbour, numbers with five', () => {
+    expect(picked('We asked whether the method converges for Newton and then stopped there')).toEqual([
+      'We',
+      'asked',
+      'for',
+      'Newton',
+      'and',
+    ]);
+    expect(picked('So the plan was that anna would call later today')).toEqual([
+      'So',
+      'the',
+      'that',
+      'anna',
+      'would',
+    ]);
+    expect(picked('So it was sent to apt b at 12 main street east side of town today')).toEqual([
+      'So',
+      'it',
+      'sent',
+      'to',
+      'apt',
+      'b',
+      'at',
+      '12',
+      'main',
+      'street',
+      'east',
+      'side',
+      'of',
+    ]);
+    expect(picked('So we went to café with them')).toEqual(['So', 'we', 'to', 'café', 'with']);
   });
 });
 

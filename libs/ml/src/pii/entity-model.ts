@@ -56,10 +56,14 @@ export class PiiEntityModel {
     private readonly session: ort.InferenceSession,
     readonly config: PiiModelConfig,
     private readonly lexicon: PiiLexicon,
+    private readonly allTokens: boolean,
   ) {}
 
-  /** Loads `model.onnx` + `config.json` from a model directory (e.g. `models/pii-ner`). */
-  static async load(dir: string): Promise<PiiEntityModel> {
+  /**
+   * Loads `model.onnx` + `config.json` from a model directory (e.g. `models/pii-ner`).
+   * `allTokens`: run the tagger on every token instead of the ones `taggedTokens` picks.
+   */
+  static async load(dir: string, options: { allTokens?: boolean } = {}): Promise<PiiEntityModel> {
     const config = await readConfig(dir);
     let bytes: Buffer;
     try {
@@ -84,7 +88,7 @@ export class PiiEntityModel {
         executionProviders: ['cpu'],
         intraOpNumThreads: 1,
       });
-      return new PiiEntityModel(session, config, lexicon);
+      return new PiiEntityModel(session, config, lexicon, options.allTokens ?? false);
     } catch (cause) {
       throw new SrError(
         'ML_MODEL_CORRUPT',
@@ -112,24 +116,39 @@ export class PiiEntityModel {
     return out;
   }
 
-  /** Entity spans for each text; all texts go through one packed ONNX run (micro-batching). */
+  /**
+   * Entity spans for each text; all texts go through one packed ONNX run (micro-batching). Unless
+   * the model was loaded with `allTokens`, the tagger runs only on the tokens `taggedTokens` picks
+   * and the others are taken as O.
+   */
   async predictBatch(texts: readonly string[]): Promise<EntitySpan[][]> {
     const toks: PiiToken[][] = texts.map((t) => tokenize(t));
-    const total = toks.reduce((n, t) => n + t.length, 0);
-    if (total === 0) return texts.map(() => []);
+    const picks = toks.map((t, i) => (this.allTokens ? undefined : taggedTokens(texts[i]!, t, this.lexicon)));
+    const rows = toks.map((t, i) => picks[i]?.length ?? t.length);
+    const total = rows.reduce((a, b) => a + b, 0);
+    if (total === 0) return texts.map(() => []); // (a text with capitals always has a pick)
     const F = FEATURES_PER_TOKEN;
     const L = this.config.labels.length;
     const ids = new Int32Array(total * F);
     let offset = 0;
-    for (const t of toks) {
-      featurizeInto(t, this.config.buckets, this.lexicon, ids, offset * F);
-      offset += t.length;
-    }
+    toks.forEach((t, i) => {
+      featurizeInto(t, this.config.buckets, this.lexicon, ids, offset * F, picks[i]);
+      offset += rows[i]!;
+    });
     const probs = await this.tokenProbs(ids, total);
     offset = 0;
-    return toks.map((t) => {
-      const p = probs.subarray(offset * L, (offset + t.length) * L);
-      offset += t.length;
+    return toks.map((t, i) => {
+      const pick = picks[i];
+      const n = rows[i]!;
+      let p = probs.subarray(offset * L, (offset + n) * L);
+      offset += n;
+      if (pick) {
+        // Tokens the tagger skipped are O with certainty.
+        const full = new Float32Array(t.length * L);
+        for (let k = 0; k < t.length; k++) full[k * L] = 1;
+        for (let r = 0; r < pick.length; r++) full.set(p.subarray(r * L, (r + 1) * L), pick[r]! * L);
+        p = full;
+      }
       return decode(t, p, this.config.labels);
     });
   }
@@ -142,6 +161,57 @@ export class PiiEntityModel {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+// Token shapes that can start or be part of an entity on their own: an upper-case letter, a digit,
+// or any non-ASCII character (other scripts, accents). ASCII letters and digits are tested directly.
+function isMarked(word: string): { marked: boolean; digit: boolean } {
+  let marked = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) return { marked: true, digit: true };
+    if ((c >= 65 && c <= 90) || c >= 128) marked = true;
+  }
+  return { marked, digit: false };
+}
+
+const UPPER_ASCII = /[A-Z]/;
+
+/**
+ * The tokens worth running the tagger on, ascending; undefined for all of them. In a text that uses
+ * capital letters, a lower-case run far from any capitalised word, number or non-ASCII word is
+ * prose, and the tagger labels it O: there it runs only on tokens within one of a capitalised,
+ * non-ASCII or first-name-lexicon word and within five of a number (address lines: "apt 4, 12 rue
+ * …"). Texts without any capital letter (chat, tweets) keep every token.
+ *
+ * Measured on presidio-research held-out sentences, the own and no-PII sets and WNUT-17 test
+ * (models/EVAL.md): PERSON, LOCATION, ORGANIZATION and DATE_TIME F1 unchanged, STREET_ADDRESS
+ * 0.789 → 0.785, WNUT-17 0.259 → 0.254, detector own 0.856 → 0.860, no-PII clean 0.952 → 0.960;
+ * on the 200-token benchmark prompt the tagger runs on 31 of 165 tokens.
+ */
+export function taggedTokens(
+  text: string,
+  tokens: readonly PiiToken[],
+  lexicon: PiiLexicon,
+): Int32Array | undefined {
+  if (!UPPER_ASCII.test(text)) return undefined;
+  const n = tokens.length;
+  const keep = new Uint8Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const word = tokens[i]!.text;
+    const { marked, digit } = isMarked(word);
+    if (!marked && !lexicon.first.has(word)) continue;
+    const reach = digit ? 5 : 1;
+    for (let j = Math.max(0, i - reach); j <= Math.min(n - 1, i + reach); j++) {
+      if (!keep[j]) count++;
+      keep[j] = 1;
+    }
+  }
+  if (count === n) return undefined;
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (keep[i]) out[k++] = i;
+  return out;
 }
 
 /** BIO decoding of one text's token probabilities into character spans. */

@@ -191,9 +191,11 @@ export function featurize(
 
 /**
  * `featurize` writing into `out` from index `offset` (texts packed into one model run share one
- * buffer). Every feature is the FNV-1a hash of the string `${name}${value}` (pairs joined by `|`)
- * modulo `buckets`; the hashes are built incrementally and the constant parts precomputed, so no
- * feature string is allocated.
+ * buffer). With `rows` (ascending token indices), only those tokens' features are written, row r
+ * holding token rows[r]'s (the same ids as in the full matrix: a token's features read its ±3
+ * neighbours, which are prepared on demand). Every feature is the FNV-1a hash of the string `${name}${value}` (pairs
+ * joined by `|`) modulo `buckets`; the hashes are built incrementally and the constant parts
+ * precomputed, so no feature string is allocated.
  */
 export function featurizeInto(
   tokens: readonly PiiToken[],
@@ -201,6 +203,7 @@ export function featurizeInto(
   lexicon: PiiLexicon,
   out: Int32Array,
   offset: number,
+  rows?: ArrayLike<number>,
 ): void {
   const n = tokens.length;
   const F = FEATURES_PER_TOKEN;
@@ -208,15 +211,24 @@ export function featurizeInto(
   const shp = new Array<string>(n);
   const full = new Array<string>(n);
   const lex = new Uint8Array(n);
+  const ready = new Uint8Array(n);
   const codes = lexiconCodes(lexicon);
-  for (let i = 0; i < n; i++) {
+  const prepare = (i: number): void => {
+    if (ready[i]) return;
+    ready[i] = 1;
     const text = tokens[i]!.text;
     const t = tokenStrings(text);
     low[i] = t.low;
     shp[i] = t.shape;
     full[i] = t.full;
     lex[i] = codes.get(t.lowerCase ? t.low : text.toLowerCase()) ?? 0;
+  };
+  const count = rows ? rows.length : n;
+  for (let r = 0; r < count; r++) {
+    const i = rows ? rows[r]! : r;
+    for (let j = Math.max(0, i - 3); j <= Math.min(n - 1, i + 3); j++) prepare(j);
   }
+  if (n > 0) prepare(0);
   const w = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : low[i]!);
   const s = (i: number): string => (i < 0 ? BOS : i >= n ? EOS : shp[i]!);
   const lx = (i: number): number => (i < 0 || i >= n ? NO_TOKEN : lex[i]!);
@@ -226,9 +238,11 @@ export function featurizeInto(
   const headFeature = [0, 1, 2, 3, 4].map((l) => cont(headPrefix, String(l)));
   const bias = fin(P_BIAS, buckets);
   let line = 0;
-  for (let i = 0; i < n; i++) {
+  let lineAt = 0; // `line` counts line starts among tokens 1..lineAt
+  for (let r = 0; r < count; r++) {
+    const i = rows ? rows[r]! : r;
     const tok = tokens[i]!;
-    if (i > 0 && tok.lineStart) line++;
+    while (lineAt < i) if (tokens[++lineAt]!.lineStart) line++;
     const lw = low[i]!;
     const sh = shp[i]!;
     const ls = tok.lineStart ? 1 : 0;
@@ -236,7 +250,7 @@ export function featurizeInto(
     const wp1 = w(i + 1);
     const wm2 = w(i - 2);
     const len = lw.length;
-    const o = offset + i * F;
+    const o = offset + r * F;
     out[o] = bias;
     out[o + 1] = fin(cont(P_W, lw), buckets);
     out[o + 2] = fin(cont(P_RAW, tok.text), buckets);

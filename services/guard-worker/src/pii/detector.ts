@@ -134,7 +134,8 @@ export class PiiDetector {
         text,
         this.recognizers.flatMap((r) => r.find(text)),
       ).filter(passes);
-      const publicRanges = this.ignorePublicFigures ? publicFigureRanges(text) : [];
+      const publicRanges =
+        this.ignorePublicFigures && modelSpans[i]!.length > 0 ? publicFigureRanges(text) : [];
       const fromModel: PiiSpan[] = [];
       for (const s of modelSpans[i]!) {
         if (!this.types.has(s.type)) continue;

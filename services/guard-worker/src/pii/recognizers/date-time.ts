@@ -11,6 +11,8 @@ interface DatePattern {
   check?: (m: RegExpMatchArray) => boolean;
 }
 
+const DIGIT = /\d/;
+
 const day = (d: string | undefined): boolean => Number(d) >= 1 && Number(d) <= 31;
 const month = (m: string | undefined): boolean => Number(m) >= 1 && Number(m) <= 12;
 
@@ -39,6 +41,7 @@ export const dateTimeRecognizer: Recognizer = {
   type: 'DATE_TIME',
   find(text: string): PiiSpan[] {
     const out: PiiSpan[] = [];
+    if (!DIGIT.test(text)) return out; // every pattern has a digit in it
     for (const p of PATTERNS) {
       for (const m of text.matchAll(p.re)) {
         if (p.check && !p.check(m)) continue;

@@ -8,6 +8,7 @@ export const emailRecognizer: Recognizer = {
   type: 'EMAIL_ADDRESS',
   find(text: string): PiiSpan[] {
     const out: PiiSpan[] = [];
+    if (!text.includes('@')) return out; // the pattern's one required character: skip the scan
     for (const m of text.matchAll(EMAIL_RE)) {
       const value = m[0];
       if (value.includes('..')) continue;

@@ -9,6 +9,10 @@ const TLDS = new Set(
   ).split(' '),
 );
 
+// Cheap checks for what the patterns require: "://" for a scheme URL; a letter or digit, a dot and
+// a letter, digit or hyphen for www. and bare domains. Most prompts have neither.
+const LABEL_DOT = /[A-Za-z0-9]\.[A-Za-z0-9-]/;
+
 const SCHEME_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi;
 const WWW_RE = /(?<![\w@./-])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'`]*)?/gi;
 const BARE_RE =
@@ -31,7 +35,8 @@ export const urlRecognizer: Recognizer = {
       taken.push([start, end]);
       out.push({ type: 'URL', start, end, score });
     };
-    for (const m of text.matchAll(SCHEME_RE)) push(m.index, m[0], 0.9);
+    if (text.includes('://')) for (const m of text.matchAll(SCHEME_RE)) push(m.index, m[0], 0.9);
+    if (!LABEL_DOT.test(text)) return out;
     for (const m of text.matchAll(WWW_RE)) push(m.index, m[0], 0.85);
     for (const m of text.matchAll(BARE_RE)) {
       const tld = m[1]!.toLowerCase();
