@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { tokenize } from '../src/pii/tokenize';
 import { bioLabels, bioToSpans, spansToBio, viterbiBio } from '../src/pii/labels';
 import { FEATURES_PER_TOKEN, featurize, featurizeInto, fnv1a, shapeOf } from '../src/pii/features';
-import { taggedTokens } from '../src/pii/entity-model';
+import { decode, decodePicked, taggedTokens } from '../src/pii/entity-model';
 import type { PiiLexicon } from '../src/pii/lexicon';
 import type { PiiToken } from '../src/pii/tokenize';
 import { forwardTagger, initTagger } from '../src/pii/network';
@@ -15,6 +15,27 @@ import { spanPrf, tokenPrf } from '../src/pii/metrics';
 const LABELS = bioLabels(['PERSON', 'LOCATION']);
 
 describe('tokenize', () => {
+  it('splits ASCII text (plain scan) exactly like the Unicode token pattern', () => {
+    const pattern = /[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu;
+    const reference = (text: string) => {
+      const out: { text: string; start: number; end: number; lineStart: boolean }[] = [];
+      let prev = 0;
+      for (const m of text.matchAll(pattern)) {
+        const lineStart = out.length === 0 || text.slice(prev, m.index).includes('\n');
+        out.push({ text: m[0], start: m.index, end: m.index + m[0].length, lineStart });
+        prev = m.index + m[0].length;
+      }
+      return out;
+    };
+    const rnd = mulberry32(5);
+    for (let k = 0; k < 2000; k++) {
+      let text = '';
+      const len = Math.floor(rnd() * 40);
+      for (let j = 0; j < len; j++) text += String.fromCharCode(Math.floor(rnd() * 128));
+      expect(tokenize(text)).toEqual(reference(text));
+    }
+  });
+
   it('keeps character offsets and marks line starts', () => {
     const text = "Tamara's card\n 4111-11";
     const toks = tokenize(text);
@@ -219,6 +240,28 @@ describe('featurizeInto with rows', () => {
           Array.from(all.subarray(i * F, (i + 1) * F)),
         ),
       );
+    }
+  });
+});
+
+describe('decodePicked', () => {
+  it('decodes runs of picked tokens like the whole text with the others certainly O', () => {
+    const labels = bioLabels(['PERSON', 'LOCATION']);
+    const L = labels.length;
+    const toks = tokenize('a b c d e f g h i j k l m n o p');
+    const rnd = mulberry32(17);
+    for (let trial = 0; trial < 200; trial++) {
+      const pick = toks.map((_, i) => i).filter(() => rnd() < 0.5);
+      const rows = new Float32Array(pick.length * L);
+      for (let r = 0; r < pick.length; r++) {
+        let sum = 0;
+        for (let c = 0; c < L; c++) sum += rows[r * L + c] = rnd() ** 3;
+        for (let c = 0; c < L; c++) rows[r * L + c] = rows[r * L + c]! / sum;
+      }
+      const full = new Float32Array(toks.length * L);
+      for (let i = 0; i < toks.length; i++) full[i * L] = 1;
+      pick.forEach((i, r) => full.set(rows.subarray(r * L, (r + 1) * L), i * L));
+      expect(decodePicked(toks, pick, rows, labels)).toEqual(decode(toks, full, labels));
     }
   });
 });

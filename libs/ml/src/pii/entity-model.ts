@@ -140,16 +140,9 @@ export class PiiEntityModel {
     return toks.map((t, i) => {
       const pick = picks[i];
       const n = rows[i]!;
-      let p = probs.subarray(offset * L, (offset + n) * L);
+      const p = probs.subarray(offset * L, (offset + n) * L);
       offset += n;
-      if (pick) {
-        // Tokens the tagger skipped are O with certainty.
-        const full = new Float32Array(t.length * L);
-        for (let k = 0; k < t.length; k++) full[k * L] = 1;
-        for (let r = 0; r < pick.length; r++) full.set(p.subarray(r * L, (r + 1) * L), pick[r]! * L);
-        p = full;
-      }
-      return decode(t, p, this.config.labels);
+      return pick ? decodePicked(t, pick, p, this.config.labels) : decode(t, p, this.config.labels);
     });
   }
 
@@ -163,16 +156,18 @@ export class PiiEntityModel {
   }
 }
 
-// Token shapes that can start or be part of an entity on their own: an upper-case letter, a digit,
-// or any non-ASCII character (other scripts, accents). ASCII letters and digits are tested directly.
-function isMarked(word: string): { marked: boolean; digit: boolean } {
-  let marked = false;
+/**
+ * Whether a token can start or be part of an entity on its own: 2 when it has a digit, 1 for an
+ * upper-case letter or any non-ASCII character (other scripts, accents), else 0.
+ */
+function markOf(word: string): number {
+  let mark = 0;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    if (c >= 48 && c <= 57) return { marked: true, digit: true };
-    if ((c >= 65 && c <= 90) || c >= 128) marked = true;
+    if (c >= 48 && c <= 57) return 2;
+    if ((c >= 65 && c <= 90) || c >= 128) mark = 1;
   }
-  return { marked, digit: false };
+  return mark;
 }
 
 const UPPER_ASCII = /[A-Z]/;
@@ -200,9 +195,9 @@ export function taggedTokens(
   let count = 0;
   for (let i = 0; i < n; i++) {
     const word = tokens[i]!.text;
-    const { marked, digit } = isMarked(word);
-    if (!marked && !lexicon.first.has(word)) continue;
-    const reach = digit ? 5 : 1;
+    const mark = markOf(word);
+    if (mark === 0 && !lexicon.first.has(word)) continue;
+    const reach = mark === 2 ? 5 : 1;
     for (let j = Math.max(0, i - reach); j <= Math.min(n - 1, i + reach); j++) {
       if (!keep[j]) count++;
       keep[j] = 1;
@@ -211,6 +206,29 @@ export function taggedTokens(
   if (count === n) return undefined;
   const out = new Int32Array(count);
   for (let i = 0, k = 0; i < n; i++) if (keep[i]) out[k++] = i;
+  return out;
+}
+
+/**
+ * `decode` when the tagger ran only on the `pick` tokens (probabilities row r for token pick[r]):
+ * the skipped tokens are O, so each run of consecutive picked tokens decodes on its own (the same
+ * path as decoding the whole text with the skipped tokens' O probability 1).
+ */
+export function decodePicked(
+  tokens: readonly PiiToken[],
+  pick: ArrayLike<number>,
+  probs: Float32Array,
+  labels: readonly string[],
+): EntitySpan[] {
+  const L = labels.length;
+  const out: EntitySpan[] = [];
+  for (let a = 0; a < pick.length;) {
+    let b = a + 1;
+    while (b < pick.length && pick[b] === pick[b - 1]! + 1) b++;
+    const run = tokens.slice(pick[a], pick[b - 1]! + 1);
+    for (const span of decode(run, probs.subarray(a * L, b * L), labels)) out.push(span);
+    a = b;
+  }
   return out;
 }
 
