@@ -87,6 +87,9 @@ export class PiiEntityModel {
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ['cpu'],
         intraOpNumThreads: 1,
+        // Constant folding turns the int8 table × scales into the float table once, at load (see
+        // buildTaggerGraph); without it every run would dequantise all 6.3M table entries.
+        graphOptimizationLevel: 'all',
       });
       return new PiiEntityModel(session, config, lexicon, options.allTokens ?? false);
     } catch (cause) {
