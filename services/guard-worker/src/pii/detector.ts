@@ -1,7 +1,8 @@
-import { PiiEntityModel, MODEL_ENTITY_TYPES } from '@sr/ml';
+import { MODEL_ENTITY_TYPES, type EntityTaggerLike } from '@sr/ml';
 import { applyContext } from './context';
 import { mergeSpans } from './merge';
 import { cleanModelSpans, preferPatterns } from './model-spans';
+import { loadPiiTagger } from './tagger';
 import { isPublicFigure, publicFigureRanges, weakDateFactor } from './public-entities';
 import {
   createPhoneRecognizer,
@@ -36,7 +37,10 @@ export const SUPPORTED_ENTITY_TYPES: readonly string[] = [
 ];
 
 export interface PiiDetectorOptions {
-  /** Directory of the entity model (`model.onnx` + `config.json`); omit for patterns only. */
+  /**
+   * Directory of the entity model: the project's tagger (`model.onnx` + `config.json` + `lexicon.json`)
+   * or a Hugging Face token-classification export; omit for patterns only.
+   */
   modelDir?: string;
   /** Types to report (default: all supported). Unknown names are rejected at creation. */
   entityTypes?: readonly string[];
@@ -60,7 +64,7 @@ export interface PiiDetectorOptions {
  */
 export class PiiDetector {
   private constructor(
-    private readonly model: PiiEntityModel | undefined,
+    private readonly model: EntityTaggerLike | undefined,
     private readonly recognizers: readonly Recognizer[],
     private readonly types: ReadonlySet<string>,
     private readonly threshold: (type: string) => number,
@@ -96,7 +100,7 @@ export class PiiDetector {
       dateTimeRecognizer,
     ];
     const needsModel = MODEL_ENTITY_TYPES.some((m) => types.has(m));
-    const model = options.modelDir && needsModel ? await PiiEntityModel.load(options.modelDir) : undefined;
+    const model = options.modelDir && needsModel ? await loadPiiTagger(options.modelDir) : undefined;
     return new PiiDetector(
       model,
       all.filter((r) => types.has(r.type)),
