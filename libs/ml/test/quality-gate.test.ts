@@ -13,8 +13,7 @@ const SAMPLE = 800;
 
 /** Gate name → what the shipped model measured (full held-out split unless said otherwise). */
 const UNMET_TARGETS: Readonly<Record<string, string>> = {
-  'domain mmluProHeldOut accuracy': '0.830 on the full split, 0.819 on this 800-question sample (issue 3)',
-  'domain ownEval accuracy': '0.720 on 168 hand-written everyday questions (issue 3)',
+  'domain mmluProHeldOut accuracy': '0.824 on the full split, 0.813 on this 800-question sample (issue 3)',
   'jailbreak held-out recall@1%FPR': '0.926 (issue 3)',
   'jailbreak held-out FPR at shipped threshold': '0.013 (issue 3)',
   'encoder: cache recall on true paraphrases': '0.559 (issue 4)',

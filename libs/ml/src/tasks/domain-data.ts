@@ -134,20 +134,37 @@ export function loadMmluPro(root: string, withOptions = false): LabeledText[] {
   return out;
 }
 
-/** Original MMLU (dev + test) questions, labelled through the subject map. */
-export function loadMmlu(root: string): LabeledText[] {
+/**
+ * Original MMLU (dev + test) questions, labelled through the subject map. With `withOptions`, also
+ * each question followed by its four choices, train-only and split with its question (as for
+ * MMLU-Pro).
+ */
+export function loadMmlu(root: string, withOptions = false): LabeledText[] {
   const out: LabeledText[] = [];
+  const extra: LabeledText[] = [];
   for (const split of ['test', 'dev']) {
     const dir = join(root, 'a_domain/mmlu_hendrycks_via_MLILAB-FedLLM/data/mmlu', split);
     for (const file of readdirSync(dir).sort()) {
       const subject = file.replace(/_(test|dev)\.csv$/u, '');
       const label = MMLU_SUBJECT_CATEGORY[subject];
       if (label === undefined) continue;
-      for (const row of readCsv(join(dir, file)))
-        if (row['question']) out.push({ text: row['question'], label, source: 'mmlu' });
+      for (const row of readCsv(join(dir, file))) {
+        const question = row['question'];
+        if (!question) continue;
+        out.push({ text: question, label, source: 'mmlu' });
+        if (withOptions)
+          extra.push({
+            text: [question, ...[0, 1, 2, 3].map((i) => row[`choice${i}`] ?? '')].join('\n'),
+            label,
+            source: 'mmlu-options',
+            splitKey: question,
+            trainOnly: true,
+          });
+      }
     }
   }
-  return out;
+  // Variants after every question, so dedupe keeps each question as its own item first.
+  return [...out, ...extra];
 }
 
 /** CLINC150 everyday requests (train split only; a fixed share per intent keeps `other` from dominating). */

@@ -1,7 +1,7 @@
 import { Prng } from '../train/prng';
 import type { LabeledText } from '../train/task';
 import type { DomainLabel } from './domain-data';
-import { EVERYDAY_QUESTIONS } from './domain-everyday';
+import { EVERYDAY_QUESTIONS, EVERYDAY_QUESTIONS_2 } from './domain-everyday';
 
 /**
  * Everyday topics per category, written for training only (the natural-question eval set was
@@ -724,10 +724,14 @@ const TEMPLATES: readonly string[] = [
 ];
 
 /** `perTopic` generated questions per topic, deterministic for a seed; train-only. */
-export function generateDomainQuestions(seed: number, perTopic: number): LabeledText[] {
+export function generateDomainQuestions(
+  seed: number,
+  perTopic: number,
+  topicsPerLabel: Readonly<Record<DomainLabel, readonly string[]>> = DOMAIN_TOPICS,
+): LabeledText[] {
   const rng = new Prng(seed);
   const out: LabeledText[] = [];
-  for (const [label, topics] of Object.entries(DOMAIN_TOPICS)) {
+  for (const [label, topics] of Object.entries(topicsPerLabel)) {
     for (const t of topics) {
       for (let k = 0; k < perTopic; k++) {
         const u = rng.pick(topics.filter((x) => x !== t));
@@ -745,14 +749,15 @@ export function generateDomainQuestions(seed: number, perTopic: number): Labeled
 }
 
 /** The hand-written everyday questions, each as written and in two conversational variants. */
-export function everydayQuestions(seed: number): LabeledText[] {
+export function everydayQuestions(seed: number, second = true): LabeledText[] {
   const rng = new Prng(seed);
   const out: LabeledText[] = [];
-  for (const [label, questions] of Object.entries(EVERYDAY_QUESTIONS)) {
+  const batches = [EVERYDAY_QUESTIONS, ...(second ? [EVERYDAY_QUESTIONS_2] : [])];
+  for (const [label, questions] of batches.flatMap((b) => Object.entries(b))) {
     for (const q of questions) {
       const asked = `${q.charAt(0).toUpperCase()}${q.slice(1)}?`;
       for (const text of [q, asked, rng.pick(WRAPPERS).replace('{q}', asked)])
-        out.push({ text, label, source: 'everyday-handwritten', trainOnly: true });
+        out.push({ text, label, source: 'everyday-handwritten', splitKey: q, trainOnly: true });
     }
   }
   return out;

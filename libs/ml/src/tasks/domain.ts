@@ -2,8 +2,12 @@ import { join } from 'node:path';
 import type { BagTaskSpec } from '../train/bag-task';
 import { datasetsDir, repoRoot } from '../train/paths';
 import { readJsonl } from '../train/readers';
+import { Prng } from '../train/prng';
+import { dedupKey } from '../train/split';
 import type { LabeledText } from '../train/task';
 import { everydayQuestions, generateDomainQuestions, wrapQuestions } from './domain-generated';
+import { DOMAIN_TOPICS_2 } from './domain-everyday';
+import { DEFAULT_GLOVE_PARAPHRASE, GLOVE_PATH, gloveParaphrases, loadGlove } from './domain-glove';
 import { DOMAIN_LABELS, loadClinc, loadMathAndCode, loadMmlu, loadMmluPro } from './domain-data';
 
 /** The hand-written everyday questions (never trained on). */
@@ -11,6 +15,31 @@ export function domainNaturalEval(): LabeledText[] {
   return readJsonl<{ text: string; label: string }>(
     join(repoRoot(), 'libs/ml/eval-data/domain-natural.jsonl'),
   ).map((r) => ({ ...r, source: 'own-natural' }));
+}
+
+/** Word-set Jaccard similarity at or above which a training text counts as a copy of an eval text. */
+export const EVAL_OVERLAP_JACCARD = 0.6;
+
+/**
+ * Drops generated/hand-written (train-only) items that are copies or near-copies of a hand-written
+ * eval question (word-set Jaccard ≥ EVAL_OVERLAP_JACCARD), so training never sees an eval item.
+ */
+export function withoutEvalOverlap(
+  items: readonly LabeledText[],
+  evalItems: readonly LabeledText[],
+): { kept: LabeledText[]; dropped: number } {
+  const words = (t: string): Set<string> => new Set(dedupKey(t).split(' '));
+  const evalSets = evalItems.map((e) => words(e.text));
+  const overlaps = (t: string): boolean => {
+    const s = words(t);
+    return evalSets.some((e) => {
+      let shared = 0;
+      for (const w of s) if (e.has(w)) shared++;
+      return shared / (s.size + e.size - shared) >= EVAL_OVERLAP_JACCARD;
+    });
+  };
+  const kept = items.filter((it) => !(it.trainOnly === true && it.text.length < 300 && overlaps(it.text)));
+  return { kept, dropped: items.length - kept.length };
 }
 
 export const DOMAIN_SPLIT = { testFraction: 0.2, salt: 'domain-v1' } as const;
@@ -46,17 +75,35 @@ export const domainSpec: BagTaskSpec = {
     const env = (k: string, d: number): number => Number(process.env[k] ?? d);
     const base = [
       ...loadMmluPro(root, env('SR_DOMAIN_OPTIONS', 1) === 1),
-      ...loadMmlu(root),
+      ...loadMmlu(root, env('SR_DOMAIN_MMLU_OPTIONS', 0) === 1),
       ...loadClinc(root, env('SR_DOMAIN_CLINC', 10)),
       ...loadMathAndCode(root, 400),
     ];
     const exam = base.filter((i) => i.source === 'mmlu_pro' || i.source === 'mmlu');
-    const items = [
-      ...base,
+    const everyday = [
       ...generateDomainQuestions(7, env('SR_DOMAIN_GEN', 14)),
-      ...(env('SR_DOMAIN_EVERYDAY', 1) ? everydayQuestions(13) : []),
-      ...wrapQuestions(exam, 11, env('SR_DOMAIN_WRAP', 0.3)),
+      ...(env('SR_DOMAIN_TOPICS2', 1)
+        ? generateDomainQuestions(8, env('SR_DOMAIN_GEN', 14), DOMAIN_TOPICS_2)
+        : []),
+      ...(env('SR_DOMAIN_EVERYDAY', 2) ? everydayQuestions(13, env('SR_DOMAIN_EVERYDAY', 2) >= 2) : []),
     ];
+    const gloveCopies = env('SR_DOMAIN_GLOVE_AUG', 0);
+    const { kept: items } = withoutEvalOverlap(
+      [
+        ...base,
+        ...everyday,
+        ...(gloveCopies > 0
+          ? gloveParaphrases(everyday, loadGlove(root), new Prng(23), {
+              ...DEFAULT_GLOVE_PARAPHRASE,
+              copies: gloveCopies,
+              minCosine: 0.8,
+              neighbours: 3,
+            })
+          : []),
+        ...wrapQuestions(exam, 11, env('SR_DOMAIN_WRAP', 0.3)),
+      ],
+      domainNaturalEval(),
+    );
     const count = (s: string): number => items.filter((i) => i.source === s).length;
     return {
       items,
@@ -87,6 +134,22 @@ export const domainSpec: BagTaskSpec = {
           rows: count('generated-topics'),
           license: 'Apache-2.0 (this repo)',
         },
+        {
+          name: 'hand-written everyday questions and variants (libs/ml/src/tasks/domain-everyday.ts)',
+          path: 'generated',
+          rows: count('everyday-handwritten'),
+          license: 'Apache-2.0 (this repo)',
+        },
+        ...(gloveCopies > 0
+          ? [
+              {
+                name: 'GloVe word-substitution rephrasings of the generated and everyday questions',
+                path: GLOVE_PATH,
+                rows: items.filter((i) => i.source.endsWith('-glove')).length,
+                license: 'PDDL-1.0',
+              },
+            ]
+          : []),
       ],
     };
   },

@@ -24,6 +24,8 @@ export interface BagHyperParams {
   readonly idf?: boolean;
   /** Weight classes inversely to their frequency (capped), so small classes are not drowned. */
   readonly balanceClasses?: boolean;
+  /** Share of features dropped per example visit during training (default 0, off). */
+  readonly featureDropout?: number;
 }
 
 /** A named slice of the held-out split to report (e.g. only the MMLU-Pro questions). */
@@ -51,6 +53,18 @@ export interface BagTaskSpec {
   readonly slices?: readonly HeldOutSlice[];
   /** Extra evaluation sets that are never trained on (own hand-written texts). */
   readonly ownEval?: () => readonly LabeledText[];
+  /**
+   * Optional step between training and evaluation/export that returns the weights to use (e.g.
+   * filling rows of words the training texts never used); default: the trained weights as they are.
+   */
+  readonly postTrain?: (weights: BagClassifierWeights, context: PostTrainContext) => BagClassifierWeights;
+}
+
+/** What `postTrain` sees besides the weights. */
+export interface PostTrainContext {
+  readonly featurizer: HashedNgramFeaturizer;
+  /** The training side of the split (deduplicated), in order. */
+  readonly train: readonly LabeledText[];
 }
 
 export interface BagTrainResult {
@@ -120,7 +134,7 @@ export async function trainBag(spec: BagTaskSpec, options: TrainRunOptions = {})
     `${spec.name}: ${train.length} train / ${test.length} test texts; per class ${spec.labels.map((l, i) => `${l}=${counts[i]}`).join(' ')}\n`,
   );
   const seed = options.seed ?? spec.seed;
-  const weights = trainFastText(examples, {
+  const trained = trainFastText(examples, {
     rows: spec.featurizer.buckets,
     dim: spec.hyper.dim,
     classes: spec.labels.length,
@@ -137,7 +151,9 @@ export async function trainBag(spec: BagTaskSpec, options: TrainRunOptions = {})
         }
       : {}),
     progressLabel: spec.name,
+    ...(spec.hyper.featureDropout ? { featureDropout: spec.hyper.featureDropout } : {}),
   });
+  const weights = spec.postTrain ? spec.postTrain(trained, { featurizer: f, train }) : trained;
   const heldOut = evaluate(spec.labels, f, weights, test);
   const slices: Record<string, ClassificationReport> = {};
   for (const s of spec.slices ?? [])
