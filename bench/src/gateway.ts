@@ -270,7 +270,7 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
   );
   process.stdout.write(`added over direct: ${JSON.stringify(added)}\n`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  const out = join(ROOT, 'bench/results', `gateway-${new Date().toISOString().slice(0, 10)}.json`);
+  const out = join(ROOT, 'bench/results', `gateway-${rate}rps-${new Date().toISOString().slice(0, 10)}.json`);
   writeFileSync(
     out,
     `${JSON.stringify(
