@@ -24,14 +24,14 @@ afterAll(async () => {
 });
 
 describe('encoder quality gate (held-out data, shipped thresholds)', () => {
-  it('cache pairs: precision ≥ 0.98 with verification (target), recall ≥ 0.55 (floor; target 0.70)', async () => {
+  it('cache pairs: precision ≥ 0.98 with verification (target), recall ≥ 0.65 (floor; target 0.70)', async () => {
     const pairs = cachePairs(SEED);
     const a = await encoder.embed(pairs.map((p) => p.a));
     const b = await encoder.embed(pairs.map((p) => p.b));
     const scores = a.map((x, i) => cosine(x, b[i]!));
     const { withVerification, embeddingOnly } = cacheAt(scores, pairs, encoder.thresholds.cache);
     expect(withVerification.precision).toBeGreaterThanOrEqual(0.98);
-    expect(withVerification.recall).toBeGreaterThanOrEqual(0.55);
+    expect(withVerification.recall).toBeGreaterThanOrEqual(0.65);
     // Verification must earn its place: fewer false hits than the embedding alone.
     expect(withVerification.fp).toBeLessThan(embeddingOnly.fp);
   });

@@ -55,6 +55,23 @@ describe('SentenceEncoder', () => {
     expect(cosine(batch[51]!, last!)).toBeCloseTo(1, 5);
   });
 
+  it('featurises to distinct ids with summed counts, whatever came before (reused accumulator)', () => {
+    const bag = (t: string): Map<number, number> => {
+      const f = encoder.features(t);
+      return new Map([...f.ids].map((id, i) => [id, f.weights[i] as number]));
+    };
+    const once = bag('the cat sat on the mat');
+    // A huge text in between grows the accumulator; the small bag must come out the same after it.
+    const huge = encoder.features(Array.from({ length: 20000 }, (_, i) => `tok${i}`).join(' '));
+    expect(new Set(huge.ids).size).toBe(huge.ids.length);
+    expect(bag('the cat sat on the mat')).toEqual(once);
+    // "the" twice: its word row has count 2; every other count is a whole number ≥ 1.
+    expect([...once.values()].some((w) => w === 2)).toBe(true);
+    expect([...once.values()].every((w) => Number.isInteger(w) && w >= 1)).toBe(true);
+    const twice = bag('the cat sat on the mat the cat sat on the mat');
+    for (const [id, w] of once) expect(twice.get(id)).toBeGreaterThanOrEqual(w);
+  });
+
   it('maps an empty text to the zero vector', async () => {
     const [v] = await encoder.embed(['']);
     expect(Math.hypot(...v!)).toBe(0);

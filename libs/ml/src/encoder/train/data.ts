@@ -174,6 +174,7 @@ interface ClincFile {
   train: Array<[string, string]>;
   val: Array<[string, string]>;
   test: Array<[string, string]>;
+  oos_train: Array<[string, string]>;
   oos_val: Array<[string, string]>;
   oos_test: Array<[string, string]>;
 }

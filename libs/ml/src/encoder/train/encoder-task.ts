@@ -18,7 +18,10 @@ import type { EncoderPreprocessing, EncoderThresholds } from '../sentence-encode
 import { toolThreshold } from './calibrate-tools';
 import { loadGlove } from './glove';
 import { trainingSources } from './sources';
+import type { EncoderFeatureSpec } from '../features';
+import type { BagModel } from './bag-model';
 import { DEFAULT_TRAIN_OPTIONS, trainEncoder } from './trainer';
+import type { PairSource, TrainOptions } from './trainer';
 
 const LICENSES: Record<string, { path: string; license: string }> = {
   gptcache: { path: 'e_paraphrase/gptcache_mock_data', license: 'MIT' },
@@ -44,12 +47,27 @@ export async function writeEncoderModel(
   const sources = trainingSources(opts.seed);
   const glove = loadGlove();
   const bar = new ProgressBar('encoder', opts.steps);
-  const { spec, model } = trainEncoder(sources, glove, {
+  const trained = trainEncoder(sources, glove, {
     ...opts,
     onProgress: (s, loss) => bar.update(s, `loss ${loss.toFixed(3)}`),
   });
   bar.done();
+  return exportEncoderModel(dir, trained, { sources, gloveWords: glove.words.length, opts });
+}
 
+/**
+ * Writes a trained encoder to `dir` (ONNX, vocabulary, manifest), reloads it through the runtime
+ * and calibrates the shipped thresholds on held-out data.
+ */
+export async function exportEncoderModel(
+  dir: string,
+  { spec, model }: { spec: EncoderFeatureSpec; model: Pick<BagModel, 'table' | 'rows' | 'dim'> },
+  {
+    sources,
+    gloveWords,
+    opts,
+  }: { sources: readonly PairSource[]; gloveWords: number; opts: Omit<TrainOptions, 'onProgress'> },
+): Promise<{ report: EncoderEvalReport; thresholds: EncoderThresholds }> {
   const vocabText = `${spec.vocab.join('\n')}\n`;
   const preprocessing: EncoderPreprocessing = {
     type: 'encoder-bag',
@@ -95,7 +113,7 @@ export async function writeEncoderModel(
         })),
         {
           name: 'glove',
-          rows: glove.words.length,
+          rows: gloveWords,
           ...(LICENSES['glove'] as { path: string; license: string }),
         },
       ],
