@@ -59,6 +59,7 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
   const build = async () => {
     let { embedder, verifier } = options;
     let release: (() => Promise<void>) | undefined;
+    let calibratedThreshold: number | undefined;
     if (!embedder || !verifier) {
       const loaded = await loadEncoder(
         resolve(options.baseDir ?? process.cwd(), options.config.classifiers.encoderDir),
@@ -67,10 +68,19 @@ export function createCacheService(options: CacheServiceOptions): CacheService {
       embedder ??= loaded.embedder;
       verifier ??= loaded.verifier;
       release = loaded.close;
+      calibratedThreshold = loaded.calibratedThreshold;
+    }
+    if (settings.similarityThreshold === undefined && calibratedThreshold === undefined) {
+      await release?.();
+      throw new Error(
+        `cache.similarityThreshold is not set and the encoder (${embedder.id}) has no calibrated ` +
+          'cache threshold (a Hugging Face export or an injected embedder): set cache.similarityThreshold',
+      );
     }
     const store = options.store ?? createStore(settings, embedder, logger);
     const cache = new SemanticCache({
       settings,
+      calibratedThreshold,
       store,
       embedder,
       verifier,

@@ -22,6 +22,8 @@ export interface CacheCounters {
 
 export interface SemanticCacheOptions {
   settings: Readonly<CacheSettings>;
+  /** The encoder's calibrated threshold: used when the config sets none. */
+  calibratedThreshold?: number | undefined;
   store: CacheStore;
   embedder: Embedder;
   verifier: Verifier;
@@ -150,7 +152,9 @@ export class SemanticCache {
     } catch (err) {
       return this.unavailable('lookup', err);
     }
-    const threshold = req.similarityThreshold ?? this.settings.similarityThreshold;
+    // Request (category) → config → the encoder's calibration; with none, nothing is close enough.
+    const threshold =
+      req.similarityThreshold ?? this.settings.similarityThreshold ?? this.o.calibratedThreshold ?? Infinity;
     const best = candidates[0]?.similarity;
     if (best === undefined) return { status: 'miss', reason: 'empty' };
     let rejection = 'below-threshold';

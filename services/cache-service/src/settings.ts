@@ -4,7 +4,8 @@ import type { RouterConfig } from '@sr/shared';
 export interface CacheSettings {
   enabled: boolean;
   backend: 'embedded' | 'qdrant';
-  similarityThreshold: number;
+  /** From the config; undefined means the encoder's calibrated threshold. */
+  similarityThreshold: number | undefined;
   ttlSeconds: number;
   maxEntries: number;
   persistPath: string | undefined;

@@ -31,7 +31,8 @@ describe('cache service over the in-process bus', () => {
     lines = log.lines;
     registry = createMetricsRegistry('cache-test').registry;
     service = createCacheService({
-      config: testConfig(cacheYaml),
+      // The test embedder has no calibrated threshold: 0.8 suits its hashing scale.
+      config: testConfig(`${cacheYaml || '  enabled: true'}\n  similarityThreshold: 0.8`),
       bus,
       logger: log.logger,
       registry,
@@ -293,5 +294,23 @@ describe('cache service over the in-process bus', () => {
         .request('sr.v1.cache.lookup', new TextEncoder().encode('{"scope":"nope"}'), opts)
         .then((m) => m.headers['sr-error-code']),
     ).resolves.toBe('CONTRACT_VIOLATION');
+  });
+});
+
+describe('cache threshold defaults', () => {
+  it('refuses to start without a threshold when the encoder has no calibration, saying what to set', async () => {
+    const bus = new InProcessBus();
+    const service = createCacheService({
+      config: testConfig('  enabled: true'),
+      bus,
+      logger: memoryLogger().logger,
+      registry: createMetricsRegistry('cache-test').registry,
+      embedder: new HashingTestEmbedder(64, 40),
+      verifier: new NumbersTestVerifier(),
+    });
+    await expect(service.start()).rejects.toThrow(
+      /cache\.similarityThreshold is not set.*set cache\.similarityThreshold/,
+    );
+    await bus.close();
   });
 });

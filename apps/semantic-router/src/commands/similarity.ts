@@ -9,8 +9,8 @@ const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x
 
 /**
  * `semantic-router similarity --input pairs.jsonl`: `{"a","b"}` → `{"a","b","score","hit"}`.
- * `hit` is what the cache would decide: score ≥ cache.similarityThreshold and the verification
- * step passes (its reason is given when it does not).
+ * `hit` is what the cache would decide: score ≥ the cache threshold (config, else the encoder's
+ * calibrated one) and the verification step passes (its reason is given when it does not).
  */
 export async function similarityCommand(args: {
   config: string;
@@ -22,8 +22,17 @@ export async function similarityCommand(args: {
   const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
     executionProviders: config.classifiers.executionProviders,
   });
+  // As the cache decides: the config's threshold, else the encoder's calibrated one.
+  const threshold = config.cache.similarityThreshold ?? encoder.thresholds?.cache;
+  if (threshold === undefined) {
+    await encoder.close();
+    process.stderr.write(
+      `${config.classifiers.encoderDir} has no calibrated cache threshold (a Hugging Face export): ` +
+        'set cache.similarityThreshold in the config\n',
+    );
+    return 2;
+  }
   const io = openJsonl(args.input, args.output);
-  const threshold = config.cache.similarityThreshold;
   let failures = 0;
   let lineNo = 0;
   for await (const line of io.lines) {

@@ -183,7 +183,11 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       backend: z.enum(['embedded', 'qdrant']).default('embedded'),
-      similarityThreshold: z.number().min(0).max(1).default(0.8),
+      /**
+       * Cosine at or above which a stored question is a candidate hit (then verified). Default: the
+       * encoder's calibrated threshold (its manifest); required for an encoder without one.
+       */
+      similarityThreshold: z.number().min(0).max(1).optional(),
       ttlSeconds: z.number().int().positive().default(3600),
       maxEntries: z.number().int().positive().default(10000),
       /** Requests with a higher temperature are not stored (their answers are not reproducible). */
