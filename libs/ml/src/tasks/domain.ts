@@ -72,10 +72,16 @@ export const domainSpec: BagTaskSpec = {
   load() {
     const root = datasetsDir();
     // MMLU-Pro first: dedupe keeps the first copy, so MMLU duplicates of its questions fold into it.
+    // Experiment knobs (defaults = the shipped model; compared on a validation slice with
+    // tasks/domain-experiment.ts): SR_DOMAIN_MMLU_OPTIONS = weight of MMLU questions with their
+    // choices (0 = off; it raised MMLU-Pro val ~0.3 pt but cost ~3 of 68 everyday val questions),
+    // SR_DOMAIN_EVERYDAY_WEIGHT, SR_DOMAIN_GLOVE_AUG = GloVe rephrasings per everyday question.
     const env = (k: string, d: number): number => Number(process.env[k] ?? d);
     const base = [
       ...loadMmluPro(root, env('SR_DOMAIN_OPTIONS', 1) === 1),
-      ...loadMmlu(root, env('SR_DOMAIN_MMLU_OPTIONS', 0) === 1),
+      ...loadMmlu(root, env('SR_DOMAIN_MMLU_OPTIONS', 0) > 0).map((it) =>
+        it.source === 'mmlu-options' ? { ...it, weight: env('SR_DOMAIN_MMLU_OPTIONS', 0) } : it,
+      ),
       ...loadClinc(root, env('SR_DOMAIN_CLINC', 10)),
       ...loadMathAndCode(root, 400),
     ];
@@ -87,6 +93,9 @@ export const domainSpec: BagTaskSpec = {
         : []),
       ...(env('SR_DOMAIN_EVERYDAY', 2) ? everydayQuestions(13, env('SR_DOMAIN_EVERYDAY', 2) >= 2) : []),
     ];
+    const everydayWeight = env('SR_DOMAIN_EVERYDAY_WEIGHT', 1);
+    if (everydayWeight !== 1)
+      everyday.forEach((it, i) => (everyday[i] = { ...it, weight: (it.weight ?? 1) * everydayWeight }));
     const gloveCopies = env('SR_DOMAIN_GLOVE_AUG', 0);
     const { kept: items } = withoutEvalOverlap(
       [
