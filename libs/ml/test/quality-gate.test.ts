@@ -14,8 +14,7 @@ const SAMPLE = 800;
 /** Gate name → what the shipped model measured (full held-out split unless said otherwise). */
 const UNMET_TARGETS: Readonly<Record<string, string>> = {
   'domain mmluProHeldOut accuracy': '0.824 on the full split, 0.813 on this 800-question sample (issue 3)',
-  'jailbreak held-out recall@1%FPR': '0.926 (issue 3)',
-  'jailbreak held-out FPR at shipped threshold': '0.013 (issue 3)',
+  'jailbreak held-out recall@1%FPR': '0.941 (issue 3)',
   'encoder: cache recall on true paraphrases': '0.681 at precision 0.984 (issue 4)',
   'encoder: MetaTool held-out tools recall@3 (vs all 199 tools)':
     '0.672 with the hybrid ranker (encoder cosine + lexical; 0.527 cosine only) (issue 4)',

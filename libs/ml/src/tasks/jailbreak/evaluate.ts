@@ -162,7 +162,7 @@ const pct = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${(x * 100).toFix
 /** Human-readable summary lines (for the CLI and EVAL.md). */
 export function formatReport(r: JailbreakReport): string[] {
   const lines = [
-    `threshold ${r.threshold.toFixed(4)} (1% FPR on validation; flag when score >= threshold)`,
+    `threshold ${r.threshold.toFixed(4)} (chosen on validation for <= 1% FPR; flag when score >= threshold)`,
     `held-out: ROC AUC ${r.heldOut.auc.toFixed(4)}, recall@1%FPR ${pct(r.heldOut.recallAt1PctFpr)}; at threshold recall ${pct(r.heldOut.atThreshold.recall)}, FPR ${pct(r.heldOut.atThreshold.fpr)} (${r.heldOut.atThreshold.attacks} attacks, ${r.heldOut.atThreshold.benign} benign)`,
     `own hand-written set: recall ${pct(r.own.recall)} (${r.own.attacks} attacks), FPR ${pct(r.own.fpr)} (${r.own.benign} benign)`,
     `robustness (caught attacks + 1-3 benign sentences): appended ${pct(r.robustness.appended)}, prepended ${pct(r.robustness.prepended)} still caught (${r.robustness.tested} attacks)`,

@@ -44,8 +44,17 @@ export interface MeanMaxOptions {
   labelSmoothing?: number;
   /** Probability of dropping each feature of a training example (regularises, default 0). */
   featureDropout?: number;
-  /** Called after every epoch; return a score to keep the best epoch's weights (higher = better). */
-  onEpoch?: (w: MeanMaxWeights, epoch: number) => number | undefined;
+  /**
+   * Called after every epoch (and once more with the tail average, `averaged` true, when
+   * `averageFrom` is set); return a score to keep the best weights (higher = better).
+   */
+  onEpoch?: (w: MeanMaxWeights, epoch: number, averaged?: boolean) => number | undefined;
+  /**
+   * Return the average of the end-of-epoch weights from this epoch (1-based) to the last
+   * (stochastic weight averaging: a flatter, less seed-dependent solution than any one epoch)
+   * instead of the best-scoring epoch.
+   */
+  averageFrom?: number;
   epochs: number;
   lr: number;
   /** Hidden ReLU units. */
@@ -135,6 +144,8 @@ export function trainMeanMax(examples: readonly MeanMaxExample[], o: MeanMaxOpti
   const total = o.epochs * examples.length;
   const bar = new ProgressBar(o.progressLabel ?? 'train jailbreak', total);
   let best: { score: number; w: MeanMaxWeights } | undefined;
+  let avg: MeanMaxWeights | undefined;
+  let averaged = 0;
   let step = 0;
   let lossSum = 0;
   let seen = 0;
@@ -195,11 +206,51 @@ export function trainMeanMax(examples: readonly MeanMaxExample[], o: MeanMaxOpti
     const score = o.onEpoch?.(finalised(w, touched), epoch + 1);
     if (score !== undefined && (best === undefined || score > best.score))
       best = { score, w: cloneWeights(w) };
+    if (o.averageFrom !== undefined && epoch + 1 >= o.averageFrom) {
+      avg ??= zeroWeights(w);
+      addWeights(avg, w);
+      averaged++;
+    }
+  }
+  if (avg && averaged > 1) {
+    scaleWeights(avg, 1 / averaged);
+    // The average is kept whatever the single epochs scored: differences of a few validation
+    // texts between near-equal candidates are noise, and the average is the less noisy model.
+    const score = o.onEpoch?.(finalised(avg, touched), o.epochs, true);
+    best = { score: score ?? Number.NaN, w: avg };
   }
   bar.done(
-    `loss ${(lossSum / Math.max(1, seen)).toFixed(4)}${best ? `, kept best epoch (score ${best.score.toFixed(4)})` : ''}`,
+    `loss ${(lossSum / Math.max(1, seen)).toFixed(4)}${best ? `, kept ${averaged > 1 ? 'the tail average' : 'the best epoch'} (score ${best.score.toFixed(4)})` : ''}`,
   );
   return finalised(best?.w ?? w, touched);
+}
+
+function zeroWeights(w: MeanMaxWeights): MeanMaxWeights {
+  const c = cloneWeights(w);
+  c.embeddings.fill(0);
+  c.w1.fill(0);
+  c.b1.fill(0);
+  c.w2.fill(0);
+  c.b2 = 0;
+  return c;
+}
+
+/** acc += w, element-wise (every parameter, frozen dims included: they average to themselves). */
+function addWeights(acc: MeanMaxWeights, w: MeanMaxWeights): void {
+  const add = (a: Float32Array, b: Float32Array): void => {
+    for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) + (b[i] as number);
+  };
+  add(acc.embeddings, w.embeddings);
+  add(acc.w1, w.w1);
+  add(acc.b1, w.b1);
+  add(acc.w2, w.w2);
+  acc.b2 += w.b2;
+}
+
+function scaleWeights(w: MeanMaxWeights, k: number): void {
+  for (const a of [w.embeddings, w.w1, w.b1, w.w2])
+    for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) * k;
+  w.b2 *= k;
 }
 
 function cloneWeights(w: MeanMaxWeights): MeanMaxWeights {

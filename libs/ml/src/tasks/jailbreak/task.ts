@@ -3,6 +3,7 @@
 import { buildCorpus, SPLIT_SALT, TEST_FRACTION, VALID_FRACTION } from '../../data/jailbreak/corpus';
 import type { SplitExample, SplitMode } from '../../data/jailbreak/corpus';
 import { BENIGN_SENTENCES, BENIGN_TASKS } from '../../data/jailbreak/gen-pools';
+import { trainOnlyAttacks } from '../../data/jailbreak/gen-train-only';
 import { recallAtFpr, rocAuc } from '../../eval/metrics';
 import { writeModelDir } from '../../runtime';
 import { HashedNgramFeaturizer } from '../../text';
@@ -29,16 +30,24 @@ export const JAILBREAK_FEATURIZER: HashedNgramParams = {
 };
 
 export const JAILBREAK_HYPER = {
-  dim: 24,
+  dim: 32,
   /** Frozen GloVe dims per row (see word-vectors.ts). */
   wordVectorDim: 24,
-  hidden: 32,
-  epochs: 8,
+  hidden: 48,
+  epochs: 10,
+  /** The shipped weights are the average of the end-of-epoch weights averageFrom..epochs. */
+  averageFrom: 5,
   lr: 0.05,
   l2: 1e-4,
-  featureDropout: 0.2,
+  featureDropout: 0.35,
   labelSmoothing: 0.05,
   targetFpr: 0.01,
+  /** Training-only generated attacks (gen-train-only.ts): adversarial suffixes, PAIR scenarios. */
+  trainOnlyGcg: 1500,
+  trainOnlyPair: 1200,
+  trainOnlyPairBenign: 600,
+  /** Loss weight of the benign kinds that look like attacks (they set the 1%-FPR threshold). */
+  hardNegativeWeight: 3,
 } as const;
 const SEED = 20260501;
 
@@ -89,7 +98,38 @@ function augment(train: readonly SplitExample[], rng: Prng): SplitExample[] {
       }
     }
   }
-  return out;
+  return [...out, ...adversarialVariants(train)];
+}
+
+/**
+ * Training-only GCG-style suffixes and PAIR-style scenarios around the training split's plain
+ * harmful requests (the held-out split's weakest families), seeded from training texts only.
+ */
+function adversarialVariants(train: readonly SplitExample[]): SplitExample[] {
+  const harmful = train
+    .filter((e) => e.kind === 'harmful-plain' && e.text.length < 250 && !e.text.includes('\n'))
+    .map((e) => e.text);
+  const suffixPrompts = train.filter((e) => e.kind === 'gcg' || e.kind === 'dsn').map((e) => e.text);
+  const benignTasks = train
+    .filter((e) => e.kind === 'ordinary' && e.text.length < 200 && !e.text.includes('\n'))
+    .map((e) => e.text);
+  if (harmful.length === 0) return [];
+  return trainOnlyAttacks({
+    harmful,
+    suffixPrompts,
+    seed: 'jailbreak',
+    gcg: JAILBREAK_HYPER.trainOnlyGcg,
+    pair: JAILBREAK_HYPER.trainOnlyPair,
+    benignTasks,
+    pairBenign: JAILBREAK_HYPER.trainOnlyPairBenign,
+  }).map((a) => ({
+    text: a.text,
+    label: a.label,
+    source: a.source,
+    kind: a.kind,
+    group: a.source,
+    split: 'train' as const,
+  }));
 }
 
 export function splitModeFromEnv(): SplitMode {
@@ -135,11 +175,11 @@ export async function trainJailbreak(options: TrainRunOptions = {}): Promise<Jai
   const nBen = trainAll.length - nAtt;
   const mx: MeanMaxExample[] = trainAll.map((e) => {
     const y = e.label === 'jailbreak' ? 1 : 0;
-    // Classes balanced; hard benign kinds ×2 (the 1%-FPR threshold is decided by them).
+    // Classes balanced; hard benign kinds weighted up (the 1%-FPR threshold is decided by them).
     const w =
       y === 1
         ? trainAll.length / (2 * nAtt)
-        : (trainAll.length / (2 * nBen)) * (HARD_BENIGN.has(e.kind) ? 2 : 1);
+        : (trainAll.length / (2 * nBen)) * (HARD_BENIGN.has(e.kind) ? JAILBREAK_HYPER.hardNegativeWeight : 1);
     return { ids: f.features(e.text), y, weight: w };
   });
   process.stderr.write(
@@ -160,14 +200,16 @@ export async function trainJailbreak(options: TrainRunOptions = {}): Promise<Jai
     lr: JAILBREAK_HYPER.lr,
     l2: JAILBREAK_HYPER.l2,
     seed,
-    // Keep the epoch with the best validation recall at 1% FPR (AUC breaks ties).
-    onEpoch: (w, epoch) => {
+    // Validation recall at 1% FPR per epoch (the best epoch is kept in quick runs; full runs keep
+    // the tail average).
+    averageFrom: options.quick ? undefined : JAILBREAK_HYPER.averageFrom,
+    onEpoch: (w, epoch, averaged) => {
       const q = quantizedCopy(w);
       const s = validIds.map((ids) => scoreIds(q, ids));
       const r = recallAtFpr(validPos, s, JAILBREAK_HYPER.targetFpr).recall;
       const auc = rocAuc(validPos, s);
       process.stderr.write(
-        `\n  epoch ${epoch}: validation recall@1%FPR ${r.toFixed(4)}, AUC ${auc.toFixed(4)}\n`,
+        `\n  ${averaged ? `average of epochs ${JAILBREAK_HYPER.averageFrom}-${epoch}` : `epoch ${epoch}`}: validation recall@1%FPR ${r.toFixed(4)}, AUC ${auc.toFixed(4)}\n`,
       );
       return r + auc * 1e-3;
     },
@@ -270,8 +312,7 @@ export const jailbreakTask: TrainTask = {
       },
       training: {
         seed: options.seed ?? SEED,
-        algorithm:
-          'SGD, linear lr decay; embedding bag (24 learned dims + 24 frozen projected GloVe dims on word rows) with [mean | max] pooling, 32-unit ReLU layer, logistic output; 20% feature dropout; label smoothing 0.05; best epoch by validation recall@1%FPR; balanced classes, hard negatives x2, 1-3 benign-sentence padding augmentation',
+        algorithm: `SGD, linear lr decay; embedding bag (${JAILBREAK_HYPER.dim} learned dims + ${JAILBREAK_HYPER.wordVectorDim} frozen projected GloVe dims on word rows) with [mean | max] pooling, ${JAILBREAK_HYPER.hidden}-unit ReLU layer, logistic output; ${Math.round(JAILBREAK_HYPER.featureDropout * 100)}% feature dropout; label smoothing ${JAILBREAK_HYPER.labelSmoothing}; average of the end-of-epoch weights of epochs ${JAILBREAK_HYPER.averageFrom}-${JAILBREAK_HYPER.epochs}; balanced classes, hard negatives x${JAILBREAK_HYPER.hardNegativeWeight}, 1-3 benign-sentence padding augmentation; training-only GCG-style suffixes (${JAILBREAK_HYPER.trainOnlyGcg}) and PAIR-style scenarios (${JAILBREAK_HYPER.trainOnlyPair}) around training-split harmful requests, the same scenarios around ordinary requests as benign contrasts (${JAILBREAK_HYPER.trainOnlyPairBenign})`,
         ...JAILBREAK_HYPER,
         quick: options.quick === true,
         seconds: Math.round((Date.now() - started) / 1000),
