@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
@@ -27,7 +26,7 @@ export interface EmbeddedOptions {
   baseDir?: string;
   /**
    * An extra span exporter (tests pass an in-memory one). It sees the main thread's spans only,
-   * so `bus.workerThreads: auto` keeps the workers on the main thread when one is given.
+   * so the workers stay on the main thread when one is given, whatever `bus.workerThreads` says.
    */
   spanExporter?: SpanExporter;
 }
@@ -72,7 +71,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   });
   const bus = new InstrumentedBus(new InProcessBus(), common);
   const baseDir = options.baseDir ?? process.cwd();
-  const threaded = useWorkerThreads(initial.bus.workerThreads, options.spanExporter !== undefined);
+  // An in-memory span exporter (tests) sees the main thread's spans only.
+  const threaded = initial.bus.workerThreads && options.spanExporter === undefined;
   // Threaded: the guard in one worker thread, the classifier and the cache in another (they share
   // the encoder and its memo), the gateway on the main thread. Otherwise all on the main thread.
   let threads: WorkerThreads | undefined;
@@ -145,10 +145,4 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     configStore,
     shutdown: () => host.shutdown(),
   };
-}
-
-/** `auto`: threads when there is a second CPU and no in-process span exporter to feed. */
-function useWorkerThreads(setting: boolean | 'auto', inMemorySpans: boolean): boolean {
-  if (setting !== 'auto') return setting;
-  return availableParallelism() >= 2 && !inMemorySpans;
 }
