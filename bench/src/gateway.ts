@@ -9,6 +9,7 @@
  *   direct        the upstream stub itself
  *   passthrough   embedded router, explicit model, guards off for explicit models, cache off (pure proxy path)
  *   embedded      embedded router, model "auto": guards + classify + cache lookup, real models
+ *   embedded-threads  the same with bus.workerThreads (guard, classifier + cache in worker threads)
  *   cache-hit     embedded router, the same question again and again: answered from the cache
  *   distributed   the four services as separate processes over a real nats-server, model "auto"
  *   portkey       @portkey-ai/gateway 1.15 proxying to the same stub (the peer gateway)
@@ -232,6 +233,30 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
     );
     await router.stop('SIGTERM');
     children.splice(children.indexOf(router), 1);
+
+    // The same, with the guard and the classifier + cache in worker threads (bus.workerThreads).
+    const threadedConfig = writeConfig(dir, 'threads', upstreamUrl, '');
+    writeFileSync(
+      threadedConfig,
+      readFileSync(threadedConfig, 'utf8').replace(
+        /^ {2}mode: embedded.*$/m,
+        '  mode: embedded\n  workerThreads: true',
+      ),
+    );
+    const threaded = await runChildService({
+      script: APP,
+      args: ['serve', '--config', threadedConfig],
+      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
+      readyLine: /semantic-router ready/,
+      timeoutMs: 120_000,
+    });
+    children.push(threaded);
+    await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
+    results.push(
+      await paced('embedded-threads', url, 'auto', rate, seconds, {}, { pids: [threaded.process.pid] }),
+    );
+    await threaded.stop('SIGTERM');
+    children.splice(children.indexOf(threaded), 1);
 
     // Pure pass-through: the same router with no guard on explicit models and no cache, so the
     // request is parsed, routed to the named model and proxied (the floor under every request).
