@@ -207,7 +207,7 @@ export class ClassifierEngine {
     const signals: TextSignals = {
       domain: domain ? toSignal(d, config.classifiers.domain.threshold) : null,
       intent: intent ? toSignal(i, config.classifiers.intent.threshold) : null,
-      custom: v ? this.custom.match(v, text) : null,
+      custom: v ? await this.confirmedCustom(this.custom.match(v, text), text, timingsMs) : null,
     };
     if (this.metrics) {
       if (signals.domain) this.metrics.signals.inc({ signal: 'domain', label: signals.domain.label });
@@ -215,6 +215,32 @@ export class ClassifierEngine {
       if (signals.custom) this.metrics.signals.inc({ signal: 'custom', label: signals.custom.label });
     }
     return { signals, vector: v };
+  }
+
+  /**
+   * A custom category matched on a long text must also be supported by its sentences. The
+   * embedding of a long prompt is a bag of everything in it and drifts towards the examples'
+   * generic wording ("summarise", "explain", "terms"), so a 200-token lecture request could match
+   * "legal-contracts" as a whole while none of its sentences is about contracts. Short texts (what
+   * the examples and the CLINC150 evaluation look like) are unaffected; the extra embedding run
+   * happens only when a long text matched.
+   */
+  private async confirmedCustom(
+    match: Signal | null,
+    text: string,
+    timingsMs: Record<string, number>,
+  ): Promise<Signal | null> {
+    const embed = this.batchers.embed;
+    if (!match || !embed || countWords(text) <= LONG_TEXT_WORDS) return match;
+    const sentences = splitSentences(text);
+    if (sentences.length < 2) return match;
+    const vectors = await this.timed(timingsMs, 'custom_sentences', () =>
+      Promise.all(sentences.map((s) => embed.submit(s))),
+    );
+    const agreeing = sentences.filter(
+      (s, k) => this.custom.match(vectors[k]!, s)?.label === match.label,
+    ).length;
+    return agreeing >= Math.max(1, Math.ceil(sentences.length / 3)) ? match : null;
   }
 
   private async timed<T>(timings: Record<string, number>, stage: string, run: () => Promise<T>): Promise<T> {
@@ -266,4 +292,19 @@ function categoryCalibration(
     );
   // Every category has a threshold from the config; the fallback is then never used.
   return { threshold: global ?? 1, scoring: 'max' };
+}
+
+/** Texts longer than this (in words) need sentence support for a custom category. */
+const LONG_TEXT_WORDS = 40;
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/** Sentences (and lines) of at least three words; shorter fragments ("Action items:") carry no topic. */
+function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.?!:;])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => countWords(s) >= 3);
 }
