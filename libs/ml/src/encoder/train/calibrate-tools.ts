@@ -1,11 +1,13 @@
 import type { TextEmbedder } from '../category-matcher';
-import { cosine, round } from '../metrics';
-import { toolText } from '../../tool-ranking/tool-text';
+import { round } from '../metrics';
+import { calibrateToolThreshold } from '../../tool-ranking/tool-ranker';
 import { readJson } from './io';
 
 /**
- * Tool relevance threshold: the 10th percentile of query ↔ right-tool cosine on MetaTool's
- * two-tool queries (a file neither training nor the eval reads), so ~90% of right tools clear it.
+ * Tool relevance threshold: the 10th percentile of the ranker's score (encoder cosine blended with
+ * word overlap, what the classifier worker compares with the threshold) for query ↔ right tool on
+ * MetaTool's two-tool queries (a file neither training nor the eval reads), so ~90% of right tools
+ * clear it.
  */
 export async function toolThreshold(embedder: TextEmbedder, _seed: number): Promise<number> {
   const desc = readJson<Record<string, string>>('d_tools/metatool/dataset/plugin_des.json');
@@ -15,10 +17,7 @@ export async function toolThreshold(embedder: TextEmbedder, _seed: number): Prom
   const pairs = rows.flatMap((r) =>
     r.tool
       .filter((t) => desc[t] !== undefined)
-      .map((t) => [r.query, toolText({ name: t, description: desc[t] })] as const),
+      .map((t) => ({ query: r.query, tool: { name: t, description: desc[t] } })),
   );
-  const q = await embedder.embed(pairs.map((p) => p[0]));
-  const t = await embedder.embed(pairs.map((p) => p[1]));
-  const sims = q.map((v, i) => cosine(v, t[i] as Float32Array)).sort((a, b) => a - b);
-  return round(sims[Math.floor(sims.length * 0.1)] ?? 0, 3);
+  return round(await calibrateToolThreshold(embedder, pairs, 0.1), 3);
 }
