@@ -145,14 +145,47 @@ async function paced(
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function writeConfig(dir: string, name: string, upstreamUrl: string, extra: string): string {
+/** config/config.yaml pointed at the stub, with `edit` applied, written as `<dir>/<name>.yaml`. */
+function writeConfig(
+  dir: string,
+  name: string,
+  upstreamUrl: string,
+  edit: (yaml: string) => string = (yaml) => yaml,
+): string {
   const file = join(dir, `${name}.yaml`);
   const base = readFileSync(join(ROOT, 'config/config.yaml'), 'utf8').replaceAll(
     'http://127.0.0.1:8000/v1',
     upstreamUrl,
   );
-  writeFileSync(file, `${base}\n${extra}\n`);
+  writeFileSync(file, edit(base));
   return file;
+}
+
+/**
+ * Runs `semantic-router serve --config <file>` on `httpPort` (as users run embedded mode), hands
+ * its pid to `measure`, and stops it afterwards. `children` tracks it for cleanup on failure.
+ */
+async function withRouter(
+  configFile: string,
+  httpPort: number,
+  children: ChildService[],
+  measure: (pids: readonly (number | undefined)[]) => Promise<void>,
+): Promise<void> {
+  const router = await runChildService({
+    script: APP,
+    args: ['serve', '--config', configFile],
+    // Per-request logs would be part of what is measured.
+    env: { SR_LOG_LEVEL: 'error', SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
+    readyLine: /semantic-router ready/,
+    timeoutMs: 120_000,
+  });
+  children.push(router);
+  try {
+    await measure([router.process.pid]);
+  } finally {
+    await router.stop('SIGTERM');
+    children.splice(children.indexOf(router), 1);
+  }
 }
 
 export async function runGatewayBench(args: readonly string[]): Promise<void> {
@@ -165,7 +198,6 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sr-bench-gw-'));
   const results: RunResult[] = [];
   const children: ChildService[] = [];
-  const quiet = { SR_LOG_LEVEL: 'error' }; // per-request logs would be part of what is measured
   process.stdout.write(
     `gateway overhead at ${rate} req/s evenly paced, ${seconds} s per configuration ` +
       `(load average before: ${loadavg()
@@ -199,88 +231,52 @@ export async function runGatewayBench(args: readonly string[]): Promise<void> {
 
     // Embedded mode: `semantic-router serve`, the whole router in one process, as users run it.
     const httpPort = await freePort();
-    const router = await runChildService({
-      script: APP,
-      args: ['serve', '--config', writeConfig(dir, 'full', upstreamUrl, '')],
-      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
-      readyLine: /semantic-router ready/,
-      timeoutMs: 120_000,
-    });
-    children.push(router);
-    const pids = [router.process.pid];
     const url = `http://127.0.0.1:${httpPort}/v1/chat/completions`;
-    await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
-    results.push(await paced('embedded', url, 'auto', rate, seconds, {}, { pids }));
-    // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
-    const hitBody = JSON.stringify({
-      model: 'auto',
-      messages: [{ role: 'user', content: 'How many moons does Mars have?' }],
+    await withRouter(writeConfig(dir, 'full', upstreamUrl), httpPort, children, async (pids) => {
+      await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
+      results.push(await paced('embedded', url, 'auto', rate, seconds, {}, { pids }));
+      // Cache hits end to end (HTTP in, cached answer out): one question answered once, then repeated.
+      const hitBody = JSON.stringify({
+        model: 'auto',
+        messages: [{ role: 'user', content: 'How many moons does Mars have?' }],
+      });
+      await (
+        await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hitBody })
+      ).body.text();
+      await new Promise((r) => setTimeout(r, 200));
+      results.push(
+        await paced(
+          'cache-hit',
+          url,
+          'auto',
+          Math.min(rate, 200),
+          seconds,
+          {},
+          { sameBody: hitBody, mustHit: true, pids },
+        ),
+      );
     });
-    await (
-      await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hitBody })
-    ).body.text();
-    await new Promise((r) => setTimeout(r, 200));
-    results.push(
-      await paced(
-        'cache-hit',
-        url,
-        'auto',
-        Math.min(rate, 200),
-        seconds,
-        {},
-        { sameBody: hitBody, mustHit: true, pids },
-      ),
-    );
-    await router.stop('SIGTERM');
-    children.splice(children.indexOf(router), 1);
 
     // The same, with the guard and the classifier + cache in worker threads (bus.workerThreads).
-    const threadedConfig = writeConfig(dir, 'threads', upstreamUrl, '');
-    writeFileSync(
-      threadedConfig,
-      readFileSync(threadedConfig, 'utf8').replace(
-        /^ {2}mode: embedded.*$/m,
-        '  mode: embedded\n  workerThreads: true',
-      ),
+    const threads = writeConfig(dir, 'threads', upstreamUrl, (yaml) =>
+      yaml.replace(/^ {2}mode: embedded.*$/m, '  mode: embedded\n  workerThreads: true'),
     );
-    const threaded = await runChildService({
-      script: APP,
-      args: ['serve', '--config', threadedConfig],
-      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
-      readyLine: /semantic-router ready/,
-      timeoutMs: 120_000,
+    await withRouter(threads, httpPort, children, async (pids) => {
+      await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
+      results.push(await paced('embedded-threads', url, 'auto', rate, seconds, {}, { pids }));
     });
-    children.push(threaded);
-    await paced('warmup', url, 'auto', Math.min(rate, 200), 1);
-    results.push(
-      await paced('embedded-threads', url, 'auto', rate, seconds, {}, { pids: [threaded.process.pid] }),
-    );
-    await threaded.stop('SIGTERM');
-    children.splice(children.indexOf(threaded), 1);
 
     // Pure pass-through: the same router with no guard on explicit models and no cache, so the
     // request is parsed, routed to the named model and proxied (the floor under every request).
-    const plain = writeConfig(dir, 'passthrough', upstreamUrl, '');
-    writeFileSync(
-      plain,
-      readFileSync(plain, 'utf8')
+    const plain = writeConfig(dir, 'passthrough', upstreamUrl, (yaml) =>
+      yaml
         .replace(/guardExplicitModels: true/, 'guardExplicitModels: false')
         .replace(/^cache:\n {2}enabled: true/m, 'cache:\n  enabled: false'),
     );
-    const proxy = await runChildService({
-      script: APP,
-      args: ['serve', '--config', plain],
-      env: { ...quiet, SR_HTTP_PORT: String(httpPort), SR_GRPC_PORT: '0', SR_METRICS_PORT: '0' },
-      readyLine: /semantic-router ready/,
-      timeoutMs: 120_000,
+    await withRouter(plain, httpPort, children, async (pids) => {
+      await paced('warmup', url, 'general-7b', Math.min(rate, 200), 1);
+      results.push(await paced('passthrough', url, 'general-7b', rate, seconds, {}, { pids }));
     });
-    children.push(proxy);
-    await paced('warmup', url, 'general-7b', Math.min(rate, 200), 1);
-    results.push(
-      await paced('passthrough', url, 'general-7b', rate, seconds, {}, { pids: [proxy.process.pid] }),
-    );
-    await proxy.stop('SIGTERM');
-    children.splice(children.indexOf(proxy), 1);
     await runDistributed(dir, upstreamUrl, rate, seconds, results);
     await runPortkey(upstreamUrl, rate, seconds, results);
   } finally {
@@ -325,14 +321,14 @@ async function runDistributed(
 ): Promise<void> {
   const nats = await startNatsServer();
   const httpPort = await freePort();
+  // The base config's `bus: { mode: embedded }` block gives way to the NATS one.
   const dconf = writeConfig(
     dir,
     'distributed',
     upstreamUrl,
-    `bus: { mode: nats, nats: { url: "${nats.url}" } }`,
+    (yaml) =>
+      `${yaml.replace(/^bus:\n {2}mode: embedded.*$/m, '')}\nbus: { mode: nats, nats: { url: "${nats.url}" } }\n`,
   );
-  // The base config has `bus: { mode: embedded }`; drop it so the appended NATS block is the only one.
-  writeFileSync(dconf, readFileSync(dconf, 'utf8').replace(/^bus:\n {2}mode: embedded.*$/m, ''));
   const children: ChildService[] = [];
   try {
     for (const svc of ['guard-worker', 'classifier-worker', 'cache-service', 'extproc-gateway']) {
