@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openSharedEncoder, ToolRanker, verifySimilarPair } from '@sr/ml';
-import { loadConfigFile, ToolDefinition } from '@sr/shared';
+import { openSharedEncoder, ToolRanker, verifySimilarPair, type SharedEncoder } from '@sr/ml';
+import { loadConfigFile, ToolDefinition, type RouterConfig } from '@sr/shared';
 import { z } from 'zod';
 import { openJsonl, parseObjectLine, stringField } from './jsonl';
 
@@ -18,20 +18,15 @@ export async function similarityCommand(args: {
   output?: string | undefined;
 }): Promise<number> {
   const config = loadConfigFile(args.config);
-  // Either kind of encoder (in-house or a Hugging Face export), as the cache loads it.
-  const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
-    executionProviders: config.classifiers.executionProviders,
-  });
   // As the cache decides: the config's threshold, else the encoder's calibrated one.
-  const threshold = config.cache.similarityThreshold ?? encoder.thresholds?.cache;
-  if (threshold === undefined) {
-    await encoder.close();
-    process.stderr.write(
-      `${config.classifiers.encoderDir} has no calibrated cache threshold (a Hugging Face export): ` +
-        'set cache.similarityThreshold in the config\n',
-    );
-    return 2;
-  }
+  const opened = await openEncoder(
+    config,
+    'cache',
+    config.cache.similarityThreshold,
+    'set cache.similarityThreshold in the config',
+  );
+  if (!opened) return 2;
+  const { encoder, threshold } = opened;
   const io = openJsonl(args.input, args.output);
   let failures = 0;
   let lineNo = 0;
@@ -62,6 +57,29 @@ export async function similarityCommand(args: {
   return failures > 0 ? 1 : 0;
 }
 
+/**
+ * The configured encoder (either kind: in-house or a Hugging Face export, as the services load it)
+ * and the threshold in force: `given` (config or flag), else the encoder's calibrated one. Without
+ * either, says what to set and returns undefined.
+ */
+async function openEncoder(
+  config: RouterConfig,
+  kind: 'cache' | 'tool',
+  given: number | undefined,
+  remedy: string,
+): Promise<{ encoder: SharedEncoder; threshold: number } | undefined> {
+  const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
+    executionProviders: config.classifiers.executionProviders,
+  });
+  const threshold = given ?? encoder.thresholds?.[kind];
+  if (threshold !== undefined) return { encoder, threshold };
+  await encoder.close();
+  process.stderr.write(
+    `${config.classifiers.encoderDir} has no calibrated ${kind} threshold (a Hugging Face export): ${remedy}\n`,
+  );
+  return undefined;
+}
+
 const ToolsFile = z.strictObject({ tools: z.array(ToolDefinition).min(1) });
 
 /**
@@ -84,18 +102,14 @@ export async function selectToolsCommand(args: {
     return 2;
   }
   const tools = parsed.data.tools;
-  const encoder = await openSharedEncoder(resolve(config.classifiers.encoderDir), {
-    executionProviders: config.classifiers.executionProviders,
-  });
-  const threshold = args.threshold ?? config.tools.similarityThreshold ?? encoder.thresholds?.tool;
-  if (threshold === undefined) {
-    await encoder.close();
-    process.stderr.write(
-      `${config.classifiers.encoderDir} has no calibrated tool threshold (a Hugging Face export): ` +
-        'set tools.similarityThreshold in the config or pass --threshold\n',
-    );
-    return 2;
-  }
+  const opened = await openEncoder(
+    config,
+    'tool',
+    args.threshold ?? config.tools.similarityThreshold,
+    'set tools.similarityThreshold in the config or pass --threshold',
+  );
+  if (!opened) return 2;
+  const { encoder, threshold } = opened;
   const ranker = new ToolRanker(encoder);
   const topK: number = args.topK ?? config.tools.topK;
   const io = openJsonl(args.input, args.output);
