@@ -1,5 +1,4 @@
 import type { Prediction } from '../runtime/text-classifier';
-import { MlError } from '../runtime/errors';
 import { HfTransformer } from './transformer';
 import type { HfModelOptions } from './transformer';
 
@@ -43,25 +42,11 @@ export class HfSequenceClassifier {
   }
 
   static async load(dir: string, options: HfSequenceClassifierOptions = {}): Promise<HfSequenceClassifier> {
-    const model = await HfTransformer.load(dir, ['logits'], options);
-    try {
-      const labels = model.config.labels;
-      if (labels.length < 2)
-        throw new MlError(
-          'ML_MANIFEST_INVALID',
-          `${dir}/config.json: sequence classification needs id2label with at least two labels`,
-        );
-      const shape = await model.probe();
-      if (shape.rank !== 2 || shape.width !== labels.length)
-        throw new MlError(
-          'ML_MODEL_CORRUPT',
-          `${dir}: output ${model.outputName} is rank ${shape.rank} with ${shape.width} values per row; expected [batch, ${labels.length}] for id2label`,
-        );
-      return new HfSequenceClassifier(model, labels, options.aggregate ?? 'max');
-    } catch (err) {
-      await model.close();
-      throw err;
-    }
+    const { model, labels } = await HfTransformer.loadClassifier(dir, options, {
+      name: 'sequence classification',
+      rank: 2,
+    });
+    return new HfSequenceClassifier(model, labels, options.aggregate ?? 'max');
   }
 
   async classify(texts: readonly string[]): Promise<Prediction[]> {

@@ -1,4 +1,3 @@
-import { MlError } from '../runtime/errors';
 import { logitsToProbs } from './sequence-classifier';
 import { HfTransformer } from './transformer';
 import type { HfModelOptions } from './transformer';
@@ -94,25 +93,11 @@ export class HfTokenClassifier {
   }
 
   static async load(dir: string, options: HfModelOptions = {}): Promise<HfTokenClassifier> {
-    const model = await HfTransformer.load(dir, ['logits'], options);
-    try {
-      const labels = model.config.labels;
-      if (labels.length < 2)
-        throw new MlError(
-          'ML_MANIFEST_INVALID',
-          `${dir}/config.json: token classification needs id2label with at least two labels`,
-        );
-      const shape = await model.probe();
-      if (shape.rank !== 3 || shape.width !== labels.length)
-        throw new MlError(
-          'ML_MODEL_CORRUPT',
-          `${dir}: output ${model.outputName} is rank ${shape.rank} with ${shape.width} values per row; expected [batch, seq, ${labels.length}] for id2label`,
-        );
-      return new HfTokenClassifier(model, labels);
-    } catch (err) {
-      await model.close();
-      throw err;
-    }
+    const { model, labels } = await HfTransformer.loadClassifier(dir, options, {
+      name: 'token classification',
+      rank: 3,
+    });
+    return new HfTokenClassifier(model, labels);
   }
 
   /** Per content token: its tag probabilities, from the window that gives it the most context. */

@@ -193,6 +193,36 @@ export class HfTransformer {
   }
   private outputShape: { rank: number; width: number } | undefined;
 
+  /**
+   * Loads a classifier export: `logits` output, `id2label` with at least two labels, and an output
+   * of `rank` whose last axis has one value per label. Closes the session when a check fails.
+   */
+  static async loadClassifier(
+    dir: string,
+    options: HfModelOptions,
+    task: { readonly name: string; readonly rank: 2 | 3 },
+  ): Promise<{ model: HfTransformer; labels: readonly string[] }> {
+    const model = await HfTransformer.load(dir, ['logits'], options);
+    try {
+      const labels = model.config.labels;
+      if (labels.length < 2)
+        throw new MlError(
+          'ML_MANIFEST_INVALID',
+          `${dir}/config.json: ${task.name} needs id2label with at least two labels`,
+        );
+      const shape = await model.probe();
+      if (shape.rank !== task.rank || shape.width !== labels.length)
+        throw new MlError(
+          'ML_MODEL_CORRUPT',
+          `${dir}: output ${model.outputName} is rank ${shape.rank} with ${shape.width} values per row; expected [batch, ${task.rank === 3 ? 'seq, ' : ''}${labels.length}] for id2label`,
+        );
+      return { model, labels };
+    } catch (err) {
+      await model.close();
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     await this.session.release();
   }
